@@ -1,0 +1,136 @@
+extension JSONReader {
+    /// Reads a tensor's `data` value as elements of `datatype`: a flat or nested array (flattened row-major), or
+    /// a bare scalar. Values are range-checked for their datatype; an integer tensor refuses `1.5`.
+    /// - Parameters:
+    ///   - datatype: The tensor's datatype.
+    ///   - expectedCount: The element count from the shape, if known, to reserve memory once.
+    ///   - name: The tensor's name, for messages.
+    ///   - role: `input` or `output`, for messages.
+    mutating func readTensorData(datatype: Datatype, expectedCount: Int?, tensor name: String, role: String) throws(InferenceError) -> TensorData {
+        let reserve = min(expectedCount ?? 16, 1 << 24)
+        switch datatype {
+        case .bool: return .fixed(try readElements(Bool.self, reserve) { (reader) throws(InferenceError) in try reader.readBool() })
+        case .uint8: return .fixed(try readIntegers(UInt8.self, reserve, datatype, name))
+        case .uint16: return .fixed(try readIntegers(UInt16.self, reserve, datatype, name))
+        case .uint32: return .fixed(try readIntegers(UInt32.self, reserve, datatype, name))
+        case .uint64: return .fixed(try readIntegers(UInt64.self, reserve, datatype, name))
+        case .int8: return .fixed(try readIntegers(Int8.self, reserve, datatype, name))
+        case .int16: return .fixed(try readIntegers(Int16.self, reserve, datatype, name))
+        case .int32: return .fixed(try readIntegers(Int32.self, reserve, datatype, name))
+        case .int64: return .fixed(try readIntegers(Int64.self, reserve, datatype, name))
+        case .fp32: return .fixed(try readElements(Float.self, reserve) { (reader) throws(InferenceError) in Float(try reader.readFloatElement()) })
+        case .fp64: return .fixed(try readElements(Double.self, reserve) { (reader) throws(InferenceError) in try reader.readFloatElement() })
+        case .fp16:
+            let start = position
+            let empty = try readElements(UInt8.self, 0) { (reader) throws(InferenceError) in
+                reader.position = start
+                throw InferenceError.invalidInput(
+                    "Sending FP16 data via JSON is not supported. Please use the binary data format for \(role) \(name)"
+                )
+            }
+            return .fixed(empty)
+        case .bytes:
+            var elements: [[UInt8]] = []
+            elements.reserveCapacity(reserve)
+            try readNested { (reader) throws(InferenceError) in elements.append(try reader.readStringBytes()) }
+            return .bytes(elements)
+        }
+    }
+
+    private mutating func readElements<T: BitwiseCopyable>(
+        _ type: T.Type, _ reserve: Int, _ element: (inout JSONReader) throws(InferenceError) -> T
+    ) throws(InferenceError) -> TensorBuffer {
+        let builder = TensorBufferBuilder(reservingBytes: reserve * MemoryLayout<T>.size)
+        try readNested { (reader) throws(InferenceError) in builder.append(try element(&reader)) }
+        return builder.finish()
+    }
+
+    private mutating func readIntegers<T: FixedWidthInteger & BitwiseCopyable>(
+        _ type: T.Type, _ reserve: Int, _ datatype: Datatype, _ name: String
+    ) throws(InferenceError) -> TensorBuffer {
+        try readElements(T.self, reserve) { (reader) throws(InferenceError) in try reader.readInteger(T.self, datatype, name) }
+    }
+
+    /// A float element: a number, Python's `NaN`/`Infinity`, or `null` (how non-finite values are written).
+    @inline(__always)
+    private mutating func readFloatElement() throws(InferenceError) -> Double {
+        if position < end, base[position] == UInt8(ascii: "n") {
+            _ = try consumeNull()
+            return .nan
+        }
+        return doubleValue(of: try readNumber())
+    }
+
+    @inline(__always)
+    private mutating func readInteger<T: FixedWidthInteger>(_ type: T.Type, _ datatype: Datatype, _ name: String) throws(InferenceError) -> T {
+        let number = try readNumber()
+        if number.isIntegerLiteral && !number.mantissaOverflow {
+            if !number.negative {
+                if let value = T(exactly: number.mantissa) { return value }
+            } else if T.isSigned, number.mantissa <= UInt64(T.max) + 1 {
+                return T(truncatingIfNeeded: 0 &- number.mantissa)
+            } else if number.mantissa == 0 {
+                return 0
+            }
+            throw integerError(number, datatype, name, "is out of range for")
+        }
+        let value = doubleValue(of: number)
+        guard value.isFinite, value.rounded(.towardZero) == value else {
+            throw integerError(number, datatype, name, "is not an integer, as required by")
+        }
+        guard let exact = T(exactly: value) else { throw integerError(number, datatype, name, "is out of range for") }
+        return exact
+    }
+
+    private func integerError(_ number: Number, _ datatype: Datatype, _ name: String, _ problem: String) -> InferenceError {
+        .invalidInput("value \(text(of: number)) \(problem) the \(datatype) tensor '\(name)'")
+    }
+
+    /// Walks a flat or nested array (or a bare scalar), calling `element` for each leaf value.
+    @inline(__always)
+    mutating func readNested(_ element: (inout JSONReader) throws(InferenceError) -> Void) throws(InferenceError) {
+        skipWhitespace()
+        guard position < end, base[position] == UInt8(ascii: "[") else {
+            try element(&self)
+            return
+        }
+        position += 1
+        var depth = 1
+        var expectingValue = true  // just after '[' or ','
+        var justOpened = true  // just after '[' (a ']' may follow)
+        while true {
+            skipWhitespace()
+            guard position < end else { throw unexpected("']'") }
+            let byte = base[position]
+            if expectingValue {
+                if byte == UInt8(ascii: "[") {
+                    guard depth < JSONReader.maximumDepth else { throw error("JSON nested too deeply") }
+                    position += 1
+                    depth += 1
+                    justOpened = true
+                    continue
+                }
+                if byte == UInt8(ascii: "]") && justOpened {
+                    position += 1
+                    depth -= 1
+                    if depth == 0 { return }
+                    expectingValue = false
+                    continue
+                }
+                try element(&self)
+                expectingValue = false
+                justOpened = false
+            } else if byte == UInt8(ascii: ",") {
+                position += 1
+                expectingValue = true
+                justOpened = false
+            } else if byte == UInt8(ascii: "]") {
+                position += 1
+                depth -= 1
+                if depth == 0 { return }
+            } else {
+                throw unexpected("',' or ']'")
+            }
+        }
+    }
+}

@@ -1,0 +1,465 @@
+/// A forward-only JSON scanner over bytes, used by every decoder in this module.
+///
+/// It validates as it goes (RFC 8259 grammar, UTF-8 in strings) and reports errors as
+/// ``InferenceError/Code/invalidRequestBody`` with the byte offset; callers re-code them where KServe answers
+/// differently (v1 and the binary framing answer 400 `Unrecognized request format: ...`).
+/// Python's `NaN`, `Infinity` and `-Infinity` literals are accepted as numbers, as Python's `json` emits them.
+struct JSONReader {
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    var position: Int
+    /// Nesting limit for arrays and objects, so that hostile input cannot exhaust the stack.
+    static let maximumDepth = 512
+
+    /// Reads `bytes`, which must stay alive as long as the reader is used.
+    init(_ bytes: UnsafeRawBufferPointer) {
+        // A zero-length buffer may have no base address; point at a static byte instead.
+        base = bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? JSONReader.emptyBase
+        end = bytes.count
+        position = 0
+    }
+
+    /// Immutable one-byte allocation that never changes: safe to share.
+    nonisolated(unsafe) private static let emptyBase: UnsafePointer<UInt8> = {
+        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        pointer.initialize(to: 0)
+        return UnsafePointer(pointer)
+    }()
+
+    // MARK: Errors
+
+    func error(_ message: String) -> InferenceError {
+        .invalidRequestBody("\(message) at byte \(position)")
+    }
+
+    func unexpected(_ expectation: String) -> InferenceError {
+        guard position < end else { return error("unexpected end of JSON, expected \(expectation)") }
+        let byte = base[position]
+        let shown = byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+        return error("unexpected \(shown), expected \(expectation)")
+    }
+
+    // MARK: Structure
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while position < end {
+            let byte = base[position]
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+            position += 1
+        }
+    }
+
+    /// The next non-whitespace byte without consuming it, or `nil` at the end.
+    @inline(__always)
+    mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return position < end ? base[position] : nil
+    }
+
+    /// Consumes `byte` (after whitespace) or throws.
+    @inline(__always)
+    mutating func expect(_ byte: UInt8, _ description: String) throws(InferenceError) {
+        skipWhitespace()
+        guard position < end, base[position] == byte else { throw unexpected(description) }
+        position += 1
+    }
+
+    /// Consumes `byte` if it comes next.
+    @inline(__always)
+    mutating func consumeIf(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        guard position < end, base[position] == byte else { return false }
+        position += 1
+        return true
+    }
+
+    /// Throws unless only whitespace is left.
+    mutating func expectEnd() throws(InferenceError) {
+        skipWhitespace()
+        guard position == end else { throw error("unexpected data after the JSON value") }
+    }
+
+    /// Reads an object, calling `member` with each key; `member` must consume the value.
+    mutating func readObject(_ member: (inout JSONReader, String) throws(InferenceError) -> Void) throws(InferenceError) {
+        try expect(UInt8(ascii: "{"), "'{'")
+        if consumeIf(UInt8(ascii: "}")) { return }
+        repeat {
+            let key = try readString()
+            try expect(UInt8(ascii: ":"), "':'")
+            try member(&self, key)
+        } while try nextElement(closing: UInt8(ascii: "}"))
+    }
+
+    /// Reads an array, calling `element` for each element; `element` must consume it.
+    mutating func readArray(_ element: (inout JSONReader) throws(InferenceError) -> Void) throws(InferenceError) {
+        try expect(UInt8(ascii: "["), "'['")
+        if consumeIf(UInt8(ascii: "]")) { return }
+        repeat {
+            try element(&self)
+        } while try nextElement(closing: UInt8(ascii: "]"))
+    }
+
+    /// After an element: `true` on `,` (another follows), `false` on the closing bracket.
+    @inline(__always)
+    private mutating func nextElement(closing: UInt8) throws(InferenceError) -> Bool {
+        skipWhitespace()
+        guard position < end else { throw unexpected("',' or '\(Character(Unicode.Scalar(closing)))'") }
+        let byte = base[position]
+        position += 1
+        if byte == UInt8(ascii: ",") { return true }
+        if byte == closing { return false }
+        position -= 1
+        throw unexpected("',' or '\(Character(Unicode.Scalar(closing)))'")
+    }
+
+    /// Whether the next value is `null`; consumes it if so.
+    mutating func consumeNull() throws(InferenceError) -> Bool {
+        guard peek() == UInt8(ascii: "n") else { return false }
+        try expectLiteral("null")
+        return true
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(InferenceError) {
+        let length = literal.utf8CodeUnitCount
+        guard end - position >= length, memcmpEqual(base + position, literal.utf8Start, length) else {
+            throw unexpected("'\(literal)'")
+        }
+        position += length
+    }
+
+    private func memcmpEqual(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        for index in 0..<count where lhs[index] != rhs[index] { return false }
+        return true
+    }
+
+    // MARK: Scalars
+
+    /// Reads `true` or `false`.
+    mutating func readBool() throws(InferenceError) -> Bool {
+        switch peek() {
+        case UInt8(ascii: "t"): try expectLiteral("true"); return true
+        case UInt8(ascii: "f"): try expectLiteral("false"); return false
+        default: throw unexpected("true or false")
+        }
+    }
+
+    /// Reads a string as Swift text.
+    mutating func readString() throws(InferenceError) -> String {
+        skipWhitespace()
+        let start = position
+        if let length = try scanPlainString() {
+            let bytes = UnsafeBufferPointer(start: base + start + 1, count: length)
+            guard let string = String(validating: bytes, as: UTF8.self) else {
+                position = start
+                throw error("invalid UTF-8 in a string")
+            }
+            return string
+        }
+        position = start
+        let bytes = try readStringBytes()
+        return String(decoding: bytes, as: UTF8.self)  // readStringBytes validated the UTF-8
+    }
+
+    /// Reads a string as its UTF-8 bytes (escapes resolved, UTF-8 validated).
+    mutating func readStringBytes() throws(InferenceError) -> [UInt8] {
+        skipWhitespace()
+        let start = position
+        if let length = try scanPlainString() {
+            let bytes = UnsafeBufferPointer(start: base + start + 1, count: length)
+            guard String(validating: bytes, as: UTF8.self) != nil else {
+                position = start
+                throw error("invalid UTF-8 in a string")
+            }
+            return Array(bytes)
+        }
+        position = start
+        return try readEscapedString()
+    }
+
+    /// Fast path: if the string at `position` has no escapes, consumes it and returns its byte length;
+    /// returns `nil` (position unspecified) when it has escapes.
+    @inline(__always)
+    private mutating func scanPlainString() throws(InferenceError) -> Int? {
+        guard position < end, base[position] == UInt8(ascii: "\"") else { throw unexpected("a string") }
+        let contentStart = position + 1
+        var index = contentStart
+        while index < end {
+            let byte = base[index]
+            if byte == UInt8(ascii: "\"") {
+                position = index + 1
+                return index - contentStart
+            }
+            if byte == UInt8(ascii: "\\") { return nil }
+            if byte < 0x20 {
+                position = index
+                throw error("control character in a string")
+            }
+            index += 1
+        }
+        position = end
+        throw error("unterminated string")
+    }
+
+    private mutating func readEscapedString() throws(InferenceError) -> [UInt8] {
+        position += 1  // opening quote
+        var output: [UInt8] = []
+        while position < end {
+            let byte = base[position]
+            switch byte {
+            case UInt8(ascii: "\""):
+                position += 1
+                guard String(validating: output, as: UTF8.self) != nil else { throw error("invalid UTF-8 in a string") }
+                return output
+            case UInt8(ascii: "\\"):
+                position += 1
+                guard position < end else { throw error("unterminated escape") }
+                let escape = base[position]
+                position += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(escape)
+                case UInt8(ascii: "b"): output.append(0x08)
+                case UInt8(ascii: "f"): output.append(0x0C)
+                case UInt8(ascii: "n"): output.append(0x0A)
+                case UInt8(ascii: "r"): output.append(0x0D)
+                case UInt8(ascii: "t"): output.append(0x09)
+                case UInt8(ascii: "u"): try appendUnicodeEscape(to: &output)
+                default:
+                    position -= 1
+                    throw error("invalid escape '\\\(Character(Unicode.Scalar(escape)))'")
+                }
+            case 0..<0x20:
+                throw error("control character in a string")
+            default:
+                output.append(byte)
+                position += 1
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    private mutating func readHex4() throws(InferenceError) -> UInt32 {
+        guard end - position >= 4 else { throw error("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = base[position]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw error("invalid \\u escape")
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    private mutating func appendUnicodeEscape(to output: inout [UInt8]) throws(InferenceError) {
+        var scalar = try readHex4()
+        if (0xD800..<0xDC00).contains(scalar) {
+            guard end - position >= 2, base[position] == UInt8(ascii: "\\"), base[position + 1] == UInt8(ascii: "u") else {
+                throw error("unpaired surrogate in \\u escape")
+            }
+            position += 2
+            let low = try readHex4()
+            guard (0xDC00..<0xE000).contains(low) else { throw error("unpaired surrogate in \\u escape") }
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        } else if (0xDC00..<0xE000).contains(scalar) {
+            throw error("unpaired surrogate in \\u escape")
+        }
+        guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
+        output.append(contentsOf: UTF8.encode(unicode)!)
+    }
+
+    // MARK: Numbers
+
+    /// A number as scanned: its digits as an integer mantissa and a decimal exponent, plus its text.
+    struct Number {
+        enum Special { case none, nan, infinity }
+        var negative = false
+        /// The significant digits as an integer, valid unless `mantissaOverflow`.
+        var mantissa: UInt64 = 0
+        var mantissaOverflow = false
+        /// Value = mantissa × 10^exponent.
+        var exponent = 0
+        /// No fraction and no exponent in the text.
+        var isIntegerLiteral = true
+        var special = Special.none
+        /// Byte range of the text, for the slow path and for messages.
+        var start = 0
+        var end = 0
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        var value = 1.0
+        for _ in 0..<exponent { value *= 10 }
+        return value
+    }
+
+    /// Scans a number token (JSON grammar, plus `NaN`, `Infinity`, `-Infinity`).
+    @inline(__always)
+    mutating func readNumber() throws(InferenceError) -> Number {
+        skipWhitespace()
+        var number = Number()
+        number.start = position
+        if position < end, base[position] == UInt8(ascii: "-") {
+            number.negative = true
+            position += 1
+        }
+        guard position < end else { throw unexpected("a number") }
+        var byte = base[position]
+        if byte == UInt8(ascii: "N") || byte == UInt8(ascii: "I") {
+            if byte == UInt8(ascii: "N") && !number.negative {
+                try expectLiteral("NaN")
+                number.special = .nan
+            } else {
+                try expectLiteral("Infinity")
+                number.special = .infinity
+            }
+            number.isIntegerLiteral = false
+            number.end = position
+            return number
+        }
+        // Integer part: 0 | [1-9][0-9]*
+        if byte == UInt8(ascii: "0") {
+            position += 1
+        } else if byte >= UInt8(ascii: "1") && byte <= UInt8(ascii: "9") {
+            while position < end {
+                byte = base[position]
+                guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { break }
+                accumulate(&number, digit: byte)
+                position += 1
+            }
+        } else {
+            throw unexpected("a number")
+        }
+        if position < end, base[position] == UInt8(ascii: ".") {
+            number.isIntegerLiteral = false
+            position += 1
+            let digitsStart = position
+            while position < end {
+                byte = base[position]
+                guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { break }
+                accumulate(&number, digit: byte)
+                number.exponent -= 1
+                position += 1
+            }
+            guard position > digitsStart else { throw unexpected("a digit after '.'") }
+        }
+        if position < end, base[position] | 0x20 == UInt8(ascii: "e") {
+            number.isIntegerLiteral = false
+            position += 1
+            var exponentNegative = false
+            if position < end, base[position] == UInt8(ascii: "+") || base[position] == UInt8(ascii: "-") {
+                exponentNegative = base[position] == UInt8(ascii: "-")
+                position += 1
+            }
+            let digitsStart = position
+            var exponent = 0
+            while position < end {
+                byte = base[position]
+                guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { break }
+                if exponent < 100_000 { exponent = exponent * 10 + Int(byte - UInt8(ascii: "0")) }
+                position += 1
+            }
+            guard position > digitsStart else { throw unexpected("a digit in the exponent") }
+            number.exponent += exponentNegative ? -exponent : exponent
+        }
+        number.end = position
+        return number
+    }
+
+    @inline(__always)
+    private func accumulate(_ number: inout Number, digit: UInt8) {
+        if number.mantissaOverflow {
+            // Digits past UInt64's precision only move the decimal point (integer part) or are dropped (fraction).
+            number.exponent += 1
+            return
+        }
+        let (times10, overflow1) = number.mantissa.multipliedReportingOverflow(by: 10)
+        let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit - UInt8(ascii: "0")))
+        if overflow1 || overflow2 {
+            number.mantissaOverflow = true
+            number.exponent += 1
+        } else {
+            number.mantissa = sum
+        }
+    }
+
+    /// The text of a scanned number, for messages and the slow path.
+    func text(of number: Number) -> String {
+        String(decoding: UnsafeBufferPointer(start: base + number.start, count: number.end - number.start), as: UTF8.self)
+    }
+
+    /// The correctly rounded `Double` of a scanned number: exact integer arithmetic when the mantissa has at most
+    /// 53 bits and the exponent is within ±22 (Clinger's fast path), else the standard library's parser.
+    @inline(__always)
+    func doubleValue(of number: Number) -> Double {
+        switch number.special {
+        case .nan: return .nan
+        case .infinity: return number.negative ? -.infinity : .infinity
+        case .none: break
+        }
+        if !number.mantissaOverflow && number.mantissa <= (1 << 53) && number.exponent >= -22 && number.exponent <= 22 {
+            var value = Double(number.mantissa)
+            if number.exponent > 0 {
+                value *= JSONReader.powersOfTen[number.exponent]
+            } else if number.exponent < 0 {
+                value /= JSONReader.powersOfTen[-number.exponent]
+            }
+            return number.negative ? -value : value
+        }
+        return Double(text(of: number)) ?? .nan  // the text passed the JSON grammar, so this always parses
+    }
+
+    // MARK: Generic values
+
+    /// Skips any value.
+    mutating func skipValue(depth: Int = 0) throws(InferenceError) {
+        guard depth < JSONReader.maximumDepth else { throw error("JSON nested too deeply") }
+        switch peek() {
+        case UInt8(ascii: "{"): try readObject { (reader, _) throws(InferenceError) in try reader.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["): try readArray { (reader) throws(InferenceError) in try reader.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "\""):
+            let start = position
+            if try scanPlainString() == nil {
+                position = start
+                _ = try readEscapedString()
+            }
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try readBool()
+        case UInt8(ascii: "n"): try expectLiteral("null")
+        default: _ = try readNumber()
+        }
+    }
+
+    /// Reads any value into a ``JSONValue``.
+    mutating func readValue(depth: Int = 0) throws(InferenceError) -> JSONValue {
+        guard depth < JSONReader.maximumDepth else { throw error("JSON nested too deeply") }
+        switch peek() {
+        case UInt8(ascii: "{"):
+            var object = JSONObject()
+            try readObject { (reader, key) throws(InferenceError) in object[key] = try reader.readValue(depth: depth + 1) }
+            return .object(object)
+        case UInt8(ascii: "["):
+            var elements: [JSONValue] = []
+            try readArray { (reader) throws(InferenceError) in elements.append(try reader.readValue(depth: depth + 1)) }
+            return .array(elements)
+        case UInt8(ascii: "\""): return .string(try readString())
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool(try readBool())
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
+        default:
+            let number = try readNumber()
+            if number.isIntegerLiteral && !number.mantissaOverflow {
+                if number.negative, number.mantissa <= UInt64(Int.max) + 1 {
+                    return .int(number.mantissa == UInt64(Int.max) + 1 ? Int.min : -Int(number.mantissa))
+                }
+                if !number.negative, number.mantissa <= UInt64(Int.max) { return .int(Int(number.mantissa)) }
+            }
+            return .double(doubleValue(of: number))
+        }
+    }
+}

@@ -1,0 +1,97 @@
+extension InferRequest {
+    /// Decodes a v2 JSON request body (`POST /v2/models/{m}/infer` without the binary extension).
+    /// - Parameters:
+    ///   - json: The body, UTF-8 JSON.
+    ///   - modelName: The model named in the URL (the body's `model_name`, if any, is ignored as in KServe).
+    /// - Throws: `invalidRequestBody` (422) when the JSON does not parse or does not match the request schema;
+    ///   `invalidInput` (400) for content errors (shape/data mismatch, FP16 in JSON, out-of-range values).
+    public init(json: UnsafeRawBufferPointer, modelName: String) throws(InferenceError) {
+        self = try InferRequest.decode(json: json, binary: nil, modelName: modelName)
+    }
+
+    /// Decodes a v2 body that uses the binary tensor extension: `jsonLength` bytes of JSON (the
+    /// `Inference-Header-Content-Length` header), then the bytes of every input that has `binary_data_size`,
+    /// in input order. Each binary tensor is copied once, from the body into the tensor.
+    /// - Throws: `invalidInput` (400) for every malformed case: unparsable JSON (`Unrecognized request format: ...`),
+    ///   a header length past the body, missing data, too few bytes, a size that does not fit the shape.
+    public init(body: UnsafeRawBufferPointer, jsonLength: Int, modelName: String) throws(InferenceError) {
+        guard jsonLength >= 0, jsonLength <= body.count else {
+            throw .invalidInput(
+                "Inference-Header-Content-Length \(jsonLength) is outside the body of \(body.count) bytes"
+            )
+        }
+        let json = UnsafeRawBufferPointer(rebasing: body[0..<jsonLength])
+        let binary = UnsafeRawBufferPointer(rebasing: body[jsonLength...])
+        do {
+            self = try InferRequest.decode(json: json, binary: binary, modelName: modelName)
+        } catch where error.code == .invalidRequestBody {
+            throw .invalidInput("Unrecognized request format: \(error.message)")
+        }
+    }
+
+    /// Decodes a JSON body held in an array.
+    public init(json: [UInt8], modelName: String) throws(InferenceError) {
+        self = try withBytes(of: json) { (bytes) throws(InferenceError) in try InferRequest(json: bytes, modelName: modelName) }
+    }
+
+    /// Decodes a binary-extension body held in an array.
+    public init(body: [UInt8], jsonLength: Int, modelName: String) throws(InferenceError) {
+        self = try withBytes(of: body) { (bytes) throws(InferenceError) in
+            try InferRequest(body: bytes, jsonLength: jsonLength, modelName: modelName)
+        }
+    }
+
+    private static func decode(json: UnsafeRawBufferPointer, binary: UnsafeRawBufferPointer?, modelName: String) throws(InferenceError) -> InferRequest {
+        var reader = JSONReader(json)
+        var id: String?
+        var parameters = InferParameters()
+        var headers: [TensorHeader]?
+        var outputs: [RequestedOutput] = []
+        guard reader.peek() == UInt8(ascii: "{") else { throw reader.error("the request body must be a JSON object") }
+        try reader.readObject { (reader, key) throws(InferenceError) in
+            switch key {
+            case "id": id = try reader.consumeNull() ? nil : reader.readString()
+            case "parameters": parameters = try InferParameters.read(from: &reader)
+            case "inputs":
+                guard reader.peek() == UInt8(ascii: "[") else { throw reader.error("'inputs' must be a list") }
+                var list: [TensorHeader] = []
+                try reader.readArray { (reader) throws(InferenceError) in
+                    list.append(try TensorHeader.read(from: &reader, index: list.count, role: "input"))
+                }
+                headers = list
+            case "outputs":
+                if try reader.consumeNull() { return }
+                try reader.readArray { (reader) throws(InferenceError) in outputs.append(try RequestedOutput.read(from: &reader)) }
+            default: try reader.skipValue()
+            }
+        }
+        try reader.expectEnd()
+        guard let headers else { throw reader.error("the request has no 'inputs'") }
+
+        var binaryReader = BinarySectionReader(binary ?? UnsafeRawBufferPointer(start: nil, count: 0), model: modelName)
+        var inputs: [InferInput] = []
+        inputs.reserveCapacity(headers.count)
+        for header in headers {
+            inputs.append(try binaryReader.resolve(header, role: "input", isBinaryBody: binary != nil))
+        }
+        var request = InferRequest(id: id, modelName: modelName, inputs: inputs, parameters: parameters, requestedOutputs: outputs)
+        request.useBinaryOutputs = parameters["binary_data_output"]?.boolValue ?? false
+        return request
+    }
+}
+
+extension RequestedOutput {
+    static func read(from reader: inout JSONReader) throws(InferenceError) -> RequestedOutput {
+        var name: String?
+        var parameters = InferParameters()
+        try reader.readObject { (reader, key) throws(InferenceError) in
+            switch key {
+            case "name": name = try reader.readString()
+            case "parameters": parameters = try InferParameters.read(from: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let name else { throw reader.error("a requested output has no 'name'") }
+        return RequestedOutput(name: name, parameters: parameters)
+    }
+}

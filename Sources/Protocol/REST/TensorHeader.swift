@@ -1,0 +1,85 @@
+/// A tensor entry of a v2 JSON document as read, before its data is resolved: the data may come later in the
+/// object than the datatype, or from the binary section after the JSON (`binary_data_size`).
+struct TensorHeader {
+    var name: String?
+    var datatype: Datatype?
+    var shape: [Int]?
+    var parameters = InferParameters()
+    /// Parsed `data`, when the datatype was known by the time `data` was reached.
+    var data: TensorData?
+    /// Byte offset of an unparsed `data` value that came before `datatype` or `shape`.
+    var deferredDataOffset: Int?
+    /// Whether `data` was present but `null`.
+    var dataIsNull = false
+
+    /// Reads one tensor object (`name`, `shape`, `datatype`, `parameters`, `data`; other keys are ignored).
+    static func read(from reader: inout JSONReader, index: Int, role: String) throws(InferenceError) -> TensorHeader {
+        var header = TensorHeader()
+        try reader.readObject { (reader, key) throws(InferenceError) in
+            switch key {
+            case "name": header.name = try reader.readString()
+            case "datatype": header.datatype = try Datatype(name: reader.readString())
+            case "shape": header.shape = try readShape(from: &reader)
+            case "parameters": header.parameters = try InferParameters.read(from: &reader)
+            case "data":
+                if try reader.consumeNull() {
+                    header.dataIsNull = true
+                } else if let datatype = header.datatype, let shape = header.shape {
+                    let count = try? Shape.elementCount(shape, tensor: header.name ?? "")
+                    header.data = try reader.readTensorData(datatype: datatype, expectedCount: count, tensor: header.name ?? "\(index)", role: role)
+                } else {
+                    header.deferredDataOffset = reader.position
+                    try reader.skipValue()
+                }
+            default: try reader.skipValue()
+            }
+        }
+        guard header.name != nil else { throw reader.error("\(role) \(index) has no 'name'") }
+        guard header.shape != nil else { throw reader.error("\(role) '\(header.name!)' has no 'shape'") }
+        guard header.datatype != nil else { throw reader.error("\(role) '\(header.name!)' has no 'datatype'") }
+        if let offset = header.deferredDataOffset {
+            let resume = reader.position
+            reader.position = offset
+            let count = try? Shape.elementCount(header.shape!, tensor: header.name!)
+            header.data = try reader.readTensorData(datatype: header.datatype!, expectedCount: count, tensor: header.name!, role: role)
+            reader.position = resume
+        }
+        return header
+    }
+
+    private static func readShape(from reader: inout JSONReader) throws(InferenceError) -> [Int] {
+        var shape: [Int] = []
+        try reader.readArray { (reader) throws(InferenceError) in
+            let number = try reader.readNumber()
+            let value = reader.doubleValue(of: number)
+            guard value.rounded(.towardZero) == value, let dimension = Int(exactly: value) else {
+                throw reader.error("shape dimension \(reader.text(of: number)) is not an integer")
+            }
+            shape.append(dimension)
+        }
+        return shape
+    }
+}
+
+extension OrderedMap where Value == InferParameter {
+    /// Reads a `parameters` object (or `null`, read as empty): values must be strings, numbers or bools.
+    static func read(from reader: inout JSONReader) throws(InferenceError) -> InferParameters {
+        var parameters = InferParameters()
+        if try reader.consumeNull() { return parameters }
+        try reader.readObject { (reader, key) throws(InferenceError) in
+            switch reader.peek() ?? 0 {
+            case UInt8(ascii: "\""): parameters[key] = .string(try reader.readString())
+            case UInt8(ascii: "t"), UInt8(ascii: "f"): parameters[key] = .bool(try reader.readBool())
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let number = try reader.readNumber()
+                if number.isIntegerLiteral, !number.mantissaOverflow, number.mantissa <= UInt64(Int64.max) {
+                    parameters[key] = .int64(number.negative ? -Int64(number.mantissa) : Int64(number.mantissa))
+                } else {
+                    parameters[key] = .double(reader.doubleValue(of: number))
+                }
+            default: throw reader.error("parameter '\(key)' must be a string, a number or a bool")
+            }
+        }
+        return parameters
+    }
+}
