@@ -6,7 +6,10 @@ extension JSONReader {
     ///   - expectedCount: The element count from the shape, if known, to reserve memory once.
     ///   - name: The tensor's name, for messages.
     ///   - role: `input` or `output`, for messages.
-    mutating func readTensorData(datatype: Datatype, expectedCount: Int?, tensor name: String, role: String) throws(InferenceError) -> TensorData {
+    ///   - fp16Verb: `Sending` or `Receiving`: KServe words the FP16-in-JSON refusal differently for JSON bodies
+    ///     and for the JSON part of binary bodies.
+    mutating func readTensorData(datatype: Datatype, expectedCount: Int?, tensor name: String, role: String,
+                                 fp16Verb: String = "Sending") throws(InferenceError) -> TensorData {
         let reserve = min(expectedCount ?? 16, 1 << 24)
         switch datatype {
         case .bool: return .fixed(try readElements(Bool.self, reserve) { (reader) throws(InferenceError) in try reader.readBool() })
@@ -25,7 +28,7 @@ extension JSONReader {
             let empty = try readElements(UInt8.self, 0) { (reader) throws(InferenceError) in
                 reader.position = start
                 throw InferenceError.invalidInput(
-                    "Sending FP16 data via JSON is not supported. Please use the binary data format for \(role) \(name)"
+                    "\(fp16Verb) FP16 data via JSON is not supported. Please use the binary data format for \(role) \(name)"
                 )
             }
             return .fixed(empty)

@@ -56,7 +56,7 @@ extension InferRequest {
                 guard reader.peek() == UInt8(ascii: "[") else { throw reader.error("'inputs' must be a list") }
                 var list: [TensorHeader] = []
                 try reader.readArray { (reader) throws(InferenceError) in
-                    list.append(try TensorHeader.read(from: &reader, index: list.count, role: "input"))
+                    list.append(try TensorHeader.read(from: &reader, index: list.count, role: "input", fp16Verb: binary == nil ? "Sending" : "Receiving"))
                 }
                 headers = list
             case "outputs":
@@ -93,5 +93,70 @@ extension RequestedOutput {
         }
         guard let name else { throw reader.error("a requested output has no 'name'") }
         return RequestedOutput(name: name, parameters: parameters)
+    }
+}
+
+extension InferRequest {
+    /// The body a transformer sends to a v2 REST predictor (KServe's `InferRequest.to_rest`): keys
+    /// `id, model_name, inputs[, outputs][, parameters]`, a fresh UUID when the request has no id.
+    /// - Parameter binaryInputs: Send every input in binary form (the binary tensor extension). FP16 inputs, which
+    ///   JSON cannot carry, and BYTES inputs that are not UTF-8 always go binary.
+    /// - Throws: `invalidInput` if a tensor cannot be encoded.
+    public func restBody(binaryInputs: Bool) throws(InferenceError) -> RESTBody {
+        let binaryFlags = inputs.map { input in binaryInputs || input.requiresBinaryForm }
+        var writer = JSONWriter(reservingCapacity: 256 + inputs.reduce(0) { $0 + $1.estimatedJSONSize })
+        writer.append(UInt8(ascii: "{"))
+        writer.plainKey("id")
+        writer.writeString(id ?? InferResponse.newID())
+        writer.comma()
+        writer.plainKey("model_name")
+        writer.writeString(modelName)
+        writer.comma()
+        writer.plainKey("inputs")
+        writer.append(UInt8(ascii: "["))
+        for (index, input) in inputs.enumerated() {
+            if index > 0 { writer.comma() }
+            try writer.writeWireTensor(input, binary: binaryFlags[index], role: "input")
+        }
+        writer.append(UInt8(ascii: "]"))
+        if !requestedOutputs.isEmpty {
+            writer.comma()
+            writer.plainKey("outputs")
+            writer.append(UInt8(ascii: "["))
+            for (index, output) in requestedOutputs.enumerated() {
+                if index > 0 { writer.comma() }
+                writer.append(UInt8(ascii: "{"))
+                writer.plainKey("name")
+                writer.writeString(output.name)
+                if !output.parameters.isEmpty {
+                    writer.comma()
+                    writer.plainKey("parameters")
+                    writer.writeParameters(output.parameters)
+                }
+                writer.append(UInt8(ascii: "}"))
+            }
+            writer.append(UInt8(ascii: "]"))
+        }
+        if !parameters.isEmpty {
+            writer.comma()
+            writer.plainKey("parameters")
+            writer.writeParameters(parameters)
+        }
+        writer.append(UInt8(ascii: "}"))
+        guard binaryFlags.contains(true) else { return RESTBody(bytes: writer.bytes, jsonLength: nil) }
+        var bytes = writer.bytes
+        let jsonLength = bytes.count
+        for (index, input) in inputs.enumerated() where binaryFlags[index] { input.appendBinary(to: &bytes) }
+        return RESTBody(bytes: bytes, jsonLength: jsonLength)
+    }
+}
+
+extension InferTensor {
+    /// FP16, and BYTES holding non-UTF-8 elements, cannot travel as JSON.
+    var requiresBinaryForm: Bool {
+        switch data {
+        case .fixed: datatype == .fp16
+        case .bytes(let elements): elements.contains { String(validating: $0, as: UTF8.self) == nil }
+        }
     }
 }

@@ -13,7 +13,7 @@ struct TensorHeader {
     var dataIsNull = false
 
     /// Reads one tensor object (`name`, `shape`, `datatype`, `parameters`, `data`; other keys are ignored).
-    static func read(from reader: inout JSONReader, index: Int, role: String) throws(InferenceError) -> TensorHeader {
+    static func read(from reader: inout JSONReader, index: Int, role: String, fp16Verb: String = "Sending") throws(InferenceError) -> TensorHeader {
         var header = TensorHeader()
         try reader.readObject { (reader, key) throws(InferenceError) in
             switch key {
@@ -26,7 +26,7 @@ struct TensorHeader {
                     header.dataIsNull = true
                 } else if let datatype = header.datatype, let shape = header.shape {
                     let count = try? Shape.elementCount(shape, tensor: header.name ?? "")
-                    header.data = try reader.readTensorData(datatype: datatype, expectedCount: count, tensor: header.name ?? "\(index)", role: role)
+                    header.data = try reader.readTensorData(datatype: datatype, expectedCount: count, tensor: header.name ?? "\(index)", role: role, fp16Verb: fp16Verb)
                 } else {
                     header.deferredDataOffset = reader.position
                     try reader.skipValue()
@@ -41,7 +41,7 @@ struct TensorHeader {
             let resume = reader.position
             reader.position = offset
             let count = try? Shape.elementCount(header.shape!, tensor: header.name!)
-            header.data = try reader.readTensorData(datatype: header.datatype!, expectedCount: count, tensor: header.name!, role: role)
+            header.data = try reader.readTensorData(datatype: header.datatype!, expectedCount: count, tensor: header.name!, role: role, fp16Verb: fp16Verb)
             reader.position = resume
         }
         return header
