@@ -61,7 +61,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProtocolTests",
-            dependencies: ["InferenceProtocol", "InferenceGRPC"],
+            dependencies: ["InferenceProtocol", "InferenceGRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Tests/ProtocolTests",
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings

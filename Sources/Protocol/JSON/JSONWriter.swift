@@ -1,8 +1,9 @@
 /// Writes JSON text into a byte array. Hand-written rather than `JSONEncoder` because tensor data dominates
 /// the cost of a response (see ../shared/notes/measured-findings.md: 4× faster than Codable for 1M floats).
 ///
-/// Numbers are printed as Python prints them (`repr`): the shortest text that reads back as the same `Double`,
-/// so an FP32 `6.8` widened to double prints `6.800000190734863` exactly as KServe does.
+/// Numbers are printed as KServe prints them: the shortest text that reads back as the same `Double`, so an FP32
+/// `6.8` widened to double prints `6.800000190734863`. The exponent form follows orjson (KServe's server
+/// serializer) by default, or Python's `repr` in the ``Style/python`` style.
 struct JSONWriter: TextOutputStream {
     /// How separators and non-ASCII text are written.
     struct Style: Sendable {
@@ -10,9 +11,13 @@ struct JSONWriter: TextOutputStream {
         var spacedSeparators = false
         /// Escape every non-ASCII character as `\uXXXX` (Python's `ensure_ascii=True`).
         var asciiOnly = false
+        /// Print floats as Python's `repr` (`1e-05`) instead of orjson (`1e-5`, plain decimals from 1e-5 up).
+        var reprFloats = false
 
+        /// What KServe's server writes through orjson: compact, raw UTF-8, orjson floats.
         static let compact = Style()
-        static let python = Style(spacedSeparators: true, asciiOnly: true)
+        /// What Python's `json.dumps` writes with its defaults (the CloudEvents SDK).
+        static let python = Style(spacedSeparators: true, asciiOnly: true, reprFloats: true)
     }
 
     private(set) var bytes: [UInt8]
@@ -97,10 +102,51 @@ struct JSONWriter: TextOutputStream {
         }
     }
 
-    /// Shortest round-trip text (Python's `repr`); NaN and ±infinity, which JSON cannot carry, become `null`.
+    /// Shortest round-trip text; NaN and ±infinity, which JSON cannot carry, become `null`.
     @inline(__always)
     mutating func writeDouble(_ value: Double) {
-        if value.isFinite { value.write(to: &self) } else { writeNull() }
+        guard value.isFinite else { return writeNull() }
+        let start = bytes.count
+        value.write(to: &self)
+        // The standard library prints the shortest digits, like Python's repr, but switches to an exponent below 1e-4
+        // and from 2^53 up, where repr uses 1e16 and orjson uses 1e-5 and 1e16; orjson also never pads exponents.
+        let magnitude = value.magnitude
+        if magnitude < 1e-4 && magnitude != 0 || magnitude >= 0x1p53 { rewriteExponentForm(from: start) }
+    }
+
+    /// Rewrites the exponent form the standard library printed from `start` into Python's or orjson's form.
+    private mutating func rewriteExponentForm(from start: Int) {
+        guard let e = bytes[start...].firstIndex(of: UInt8(ascii: "e")) else { return }
+        let negative = bytes[start] == UInt8(ascii: "-")
+        let exponentNegative = bytes[e + 1] == UInt8(ascii: "-")
+        var exponent = 0
+        for digit in bytes[(e + 2)...] { exponent = exponent * 10 + Int(digit - UInt8(ascii: "0")) }
+        if exponentNegative { exponent = -exponent }
+        let lowestPlain = style.reprFloats ? -4 : -5
+        guard exponent >= lowestPlain && exponent < 16 else {
+            if !style.reprFloats && exponent > -10 && exponentNegative {
+                bytes.remove(at: e + 2)  // orjson: 1e-7, not 1e-07
+            }
+            return
+        }
+        // Plain decimal: the significant digits with the point moved by the exponent.
+        let digits = bytes[(negative ? start + 1 : start)..<e].filter { $0 != UInt8(ascii: ".") }
+        bytes.removeSubrange(start...)
+        if negative { bytes.append(UInt8(ascii: "-")) }
+        let pointPosition = exponent + 1
+        if pointPosition <= 0 {
+            append("0.")
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: -pointPosition))
+            bytes.append(contentsOf: digits)
+        } else if pointPosition >= digits.count {
+            bytes.append(contentsOf: digits)
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: pointPosition - digits.count))
+            append(".0")
+        } else {
+            bytes.append(contentsOf: digits.prefix(pointPosition))
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(contentsOf: digits.dropFirst(pointPosition))
+        }
     }
 
     /// A JSON string from Swift text, escaped as Python's `json.dumps` escapes it.
@@ -134,6 +180,9 @@ struct JSONWriter: TextOutputStream {
     }
 
     private mutating func writeEscapedASCII(_ byte: UInt8) {
+        guard [UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09, 0x08, 0x0C].contains(byte) else {
+            return writeUnicodeEscape(UInt16(byte))
+        }
         bytes.append(UInt8(ascii: "\\"))
         switch byte {
         case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
@@ -143,7 +192,7 @@ struct JSONWriter: TextOutputStream {
         case 0x09: bytes.append(UInt8(ascii: "t"))
         case 0x08: bytes.append(UInt8(ascii: "b"))
         case 0x0C: bytes.append(UInt8(ascii: "f"))
-        default: writeUnicodeEscape(UInt16(byte))
+        default: break
         }
     }
 

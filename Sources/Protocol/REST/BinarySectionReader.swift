@@ -22,6 +22,9 @@ struct BinarySectionReader {
         if let data = header.data {
             return try InferTensor(name: name, datatype: header.datatype!, shape: header.shape!, parameters: parameters, data: data)
         }
+        if header.binaryDataSizeIsNull && isBinaryBody {
+            throw .invalidInput("'binary_data_size' is not specified for \(role) '\(name)' for model '\(model)'")
+        }
         guard let declaredSize, isBinaryBody else {
             guard isBinaryBody else { throw .invalidRequestBody("\(role) '\(name)' has no 'data'") }
             throw .invalidInput("'data' field is missing for \(role) '\(name)' for model '\(model)'")

@@ -42,6 +42,19 @@ extension InferRequest {
     }
 
     private static func decode(json: UnsafeRawBufferPointer, binary: UnsafeRawBufferPointer?, modelName: String) throws(InferenceError) -> InferRequest {
+        do {
+            return try decodeDocument(json: json, binary: binary, modelName: modelName)
+        } catch where error.code != .invalidRequestBody {
+            // Python parses the whole document before looking at its content: a syntax error anywhere wins over a
+            // content error found earlier (e.g. FP16 data in a truncated body).
+            var reader = JSONReader(json)
+            try reader.skipValue()
+            try reader.expectEnd()
+            throw error
+        }
+    }
+
+    private static func decodeDocument(json: UnsafeRawBufferPointer, binary: UnsafeRawBufferPointer?, modelName: String) throws(InferenceError) -> InferRequest {
         var reader = JSONReader(json)
         var id: String?
         var parameters = InferParameters()
@@ -103,7 +116,15 @@ extension InferRequest {
     ///   JSON cannot carry, and BYTES inputs that are not UTF-8 always go binary.
     /// - Throws: `invalidInput` if a tensor cannot be encoded.
     public func restBody(binaryInputs: Bool) throws(InferenceError) -> RESTBody {
-        let binaryFlags = inputs.map { input in binaryInputs || input.requiresBinaryForm }
+        try restBody { _ in binaryInputs }
+    }
+
+    /// The body a transformer sends to a v2 REST predictor, choosing the form of each input.
+    /// - Parameter sendsBinary: Whether an input goes in binary form; FP16 inputs and BYTES inputs that are not
+    ///   UTF-8 go binary whatever it answers.
+    /// - Throws: `invalidInput` if a tensor cannot be encoded.
+    public func restBody(binaryInput sendsBinary: (InferInput) -> Bool) throws(InferenceError) -> RESTBody {
+        let binaryFlags = inputs.map { input in sendsBinary(input) || input.requiresBinaryForm }
         var writer = JSONWriter(reservingCapacity: 256 + inputs.reduce(0) { $0 + $1.estimatedJSONSize })
         writer.append(UInt8(ascii: "{"))
         writer.plainKey("id")

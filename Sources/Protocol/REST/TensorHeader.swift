@@ -11,6 +11,8 @@ struct TensorHeader {
     var deferredDataOffset: Int?
     /// Whether `data` was present but `null`.
     var dataIsNull = false
+    /// Whether `parameters.binary_data_size` was present but `null` (KServe names that case in its message).
+    var binaryDataSizeIsNull = false
 
     /// Reads one tensor object (`name`, `shape`, `datatype`, `parameters`, `data`; other keys are ignored).
     static func read(from reader: inout JSONReader, index: Int, role: String, fp16Verb: String = "Sending") throws(InferenceError) -> TensorHeader {
@@ -20,7 +22,13 @@ struct TensorHeader {
             case "name": header.name = try reader.readString()
             case "datatype": header.datatype = try Datatype(name: reader.readString())
             case "shape": header.shape = try readShape(from: &reader)
-            case "parameters": header.parameters = try InferParameters.read(from: &reader)
+            case "parameters":
+                var nullKeys: [String]? = []
+                header.parameters = try InferParameters.read(from: &reader, nullKeys: &nullKeys)
+                header.binaryDataSizeIsNull = nullKeys?.contains("binary_data_size") ?? false
+                if let other = nullKeys?.first(where: { $0 != "binary_data_size" }) {
+                    throw reader.error("parameter '\(other)' must be a string, a number or a bool")
+                }
             case "data":
                 if try reader.consumeNull() {
                     header.dataIsNull = true
@@ -64,9 +72,20 @@ struct TensorHeader {
 extension OrderedMap where Value == InferParameter {
     /// Reads a `parameters` object (or `null`, read as empty): values must be strings, numbers or bools.
     static func read(from reader: inout JSONReader) throws(InferenceError) -> InferParameters {
+        var ignored: [String]?
+        return try read(from: &reader, nullKeys: &ignored)
+    }
+
+    /// Reads a `parameters` object, collecting keys whose value is `null` into `nullKeys` instead of failing
+    /// (when `nullKeys` is non-nil): the binary framing reports a null `binary_data_size` in KServe's words.
+    static func read(from reader: inout JSONReader, nullKeys: inout [String]?) throws(InferenceError) -> InferParameters {
         var parameters = InferParameters()
         if try reader.consumeNull() { return parameters }
         try reader.readObject { (reader, key) throws(InferenceError) in
+            if nullKeys != nil, try reader.consumeNull() {
+                nullKeys?.append(key)
+                return
+            }
             switch reader.peek() ?? 0 {
             case UInt8(ascii: "\""): parameters[key] = .string(try reader.readString())
             case UInt8(ascii: "t"), UInt8(ascii: "f"): parameters[key] = .bool(try reader.readBool())
