@@ -68,3 +68,11 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets over the v2 decoders (scripts/fuzz). Only declared when asked for, because they must be built with
+// -sanitize=fuzzer and would not link in an ordinary build.
+if Context.environment["SWIFT_KSERVE_FUZZ"] != nil {
+    for name in ["FuzzJSON", "FuzzBinary"] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["InferenceProtocol"], path: "Fuzz/Sources/\(name)"))
+    }
+}

@@ -1,5 +1,6 @@
-@testable import InferenceProtocol
 import Testing
+
+@testable import InferenceProtocol
 
 /// CloudEvent requests (spec §3.2) and responses (§3.3), after KServe's `TestTFHttpServerCloudEvent` and
 /// `TestTFHttpServerAvroCloudEvent` (§10 item 12).
@@ -57,8 +58,9 @@ struct CloudEventTests {
 
     @Test func structuredResponseHasNewAttributes() throws {
         let request = try V1Request(body: Self.structuredBody(), headers: Self.structuredHeaders)
-        let response = V1Response(.json(["predictions": [[1, 2]]]), answering: request, modelName: "TestModel",
-                                  settings: CloudEventSettings(), id: "new-id", time: "2030-01-01T00:00:00.000000+00:00")
+        let response = V1Response(
+            .json(["predictions": [[1, 2]]]), answering: request, modelName: "TestModel",
+            settings: CloudEventSettings(), id: "new-id", time: "2030-01-01T00:00:00.000000+00:00")
         #expect(response.headers.map(\.name) == ["content-type"])
         #expect(response.headers.map(\.value) == ["application/cloudevents+json"])
         #expect(
@@ -69,8 +71,9 @@ struct CloudEventTests {
 
     @Test func structuredResponseGetsAFreshIDAndALaterTime() throws {
         let request = try V1Request(body: Self.structuredBody(), headers: Self.structuredHeaders)
-        let response = V1Response(.json(["predictions": [[1, 2]]]), answering: request, modelName: "TestModel",
-                                  cloudEventSettings: CloudEventSettings())
+        let response = V1Response(
+            .json(["predictions": [[1, 2]]]), answering: request, modelName: "TestModel",
+            cloudEventSettings: CloudEventSettings())
         let body = try V1Request.decodeForTest(response.body)
         let id = try #require(body["id"]?.stringValue)
         #expect(id != Self.requestID)
@@ -102,8 +105,9 @@ struct CloudEventTests {
     @Test func mergeKeepsStructuredExtensions() throws {
         let request = try V1Request(body: Self.structuredBody(extensions: #", "custom-extension": "custom-value""#), headers: Self.structuredHeaders)
         #expect(request.cloudEvent?.attributes["custom-extension"] == "custom-value")
-        let response = V1Response(.json(["predictions": [[1, 2]]]), answering: request, modelName: "TestModel",
-                                  settings: CloudEventSettings.fromEnvironment(["CE_MERGE": "true"]), id: "new-id", time: "T")
+        let response = V1Response(
+            .json(["predictions": [[1, 2]]]), answering: request, modelName: "TestModel",
+            settings: CloudEventSettings.fromEnvironment(["CE_MERGE": "true"]), id: "new-id", time: "T")
         #expect(
             text(response.body)
                 == #"{"specversion": "1.0", "id": "new-id", "source": "io.kserve.inference.TestModel", "type": "io.kserve.inference.response", "#
@@ -123,18 +127,20 @@ struct CloudEventTests {
         #expect(request.cloudEvent == nil)
         #expect(request.responseMode == .structured)
         // KServe 0.20 fails with a KeyError here when CE_MERGE is set; Swift starts from fresh attributes.
-        let response = V1Response(.json(["predictions": [[1, 2]]]), answering: request, modelName: "m",
-                                  settings: CloudEventSettings(merge: true), id: "i", time: "T")
+        let response = V1Response(
+            .json(["predictions": [[1, 2]]]), answering: request, modelName: "m",
+            settings: CloudEventSettings(merge: true), id: "i", time: "T")
         #expect(
             text(response.body)
-                == #"{"specversion": "1.0", "id": "i", "source": "io.kserve.inference.m", "type": "io.kserve.inference.response", "time": "T", "data": {"predictions": [[1, 2]]}}"#
-        )
+                == #"{"specversion": "1.0", "id": "i", "source": "io.kserve.inference.m", "type": "io.kserve.inference.response", "#
+                + #""time": "T", "data": {"predictions": [[1, 2]]}}"#)
     }
 
     @Test func structuredRawResultIsBase64() {
         let request = V1Request(payload: .json(nil), responseMode: .structured)
-        let response = V1Response(.raw(bytes: [0, 1, 2, 0xFF], contentType: "application/avro"), answering: request, modelName: "m",
-                                  settings: CloudEventSettings(), id: "i", time: "T")
+        let response = V1Response(
+            .raw(bytes: [0, 1, 2, 0xFF], contentType: "application/avro"), answering: request, modelName: "m",
+            settings: CloudEventSettings(), id: "i", time: "T")
         #expect(
             text(response.body)
                 == #"{"specversion": "1.0", "id": "i", "source": "io.kserve.inference.m", "type": "io.kserve.inference.response", "#
@@ -153,17 +159,21 @@ struct CloudEventTests {
 
     @Test func binaryResponse() throws {
         let request = try V1Request(body: Array(#"{"instances":[[1,2]]}"#.utf8), headers: Self.binaryHeaders())
-        let response = V1Response(.json(["predictions": [[1, 2]]]), answering: request, modelName: "TestModel",
-                                  settings: CloudEventSettings(), id: "new-id", time: "T")
+        let response = V1Response(
+            .json(["predictions": [[1, 2]]]), answering: request, modelName: "TestModel",
+            settings: CloudEventSettings(), id: "new-id", time: "T")
         #expect(response.body == Array(#"{"predictions": [[1, 2]]}"#.utf8))
         #expect(response.headers.map(\.name) == ["content-type", "ce-specversion", "ce-id", "ce-source", "ce-type", "ce-time"])
-        #expect(response.headers.map(\.value) == ["application/json", "1.0", "new-id", "io.kserve.inference.TestModel", "io.kserve.inference.response", "T"])
+        #expect(
+            response.headers.map(\.value)
+                == ["application/json", "1.0", "new-id", "io.kserve.inference.TestModel", "io.kserve.inference.response", "T"])
     }
 
     @Test func binaryResponseWithFreshIDAndTime() throws {
         let request = try V1Request(body: Array(#"{"instances":[[1,2]]}"#.utf8), headers: Self.binaryHeaders())
-        let response = V1Response(.json(["predictions": [[1, 2]]]), answering: request, modelName: "TestModel",
-                                  cloudEventSettings: .fromEnvironment([:]))
+        let response = V1Response(
+            .json(["predictions": [[1, 2]]]), answering: request, modelName: "TestModel",
+            cloudEventSettings: .fromEnvironment([:]))
         #expect(response.body == Array(#"{"predictions": [[1, 2]]}"#.utf8))
         #expect(header(response, "content-type") == "application/json")
         #expect(header(response, "ce-specversion") == "1.0")
@@ -178,8 +188,9 @@ struct CloudEventTests {
         headers["content-type"] = "application/json"
         let request = try V1Request(body: Array(#"{"instances":[[1,2]]}"#.utf8), headers: headers)
         #expect(request.cloudEvent?.attributes["datacontenttype"] == "application/json")
-        let response = V1Response(.json(["predictions": [[1, 2]]]), answering: request, modelName: "TestModel",
-                                  settings: CloudEventSettings(merge: true), id: "new-id", time: "T")
+        let response = V1Response(
+            .json(["predictions": [[1, 2]]]), answering: request, modelName: "TestModel",
+            settings: CloudEventSettings(merge: true), id: "new-id", time: "T")
         #expect(response.body == Array(#"{"predictions": [[1, 2]]}"#.utf8))
         #expect(
             response.headers.map(\.name)
@@ -193,9 +204,10 @@ struct CloudEventTests {
 
     @Test func binaryResponseEscapesNonASCIIAndWritesNonFiniteAsNull() {
         let request = V1Request(payload: .json(nil), responseMode: .binary)
-        let response = V1Response(.json(["label": "café 😀", "n": [1.5, 2, .double(.nan)]]), answering: request, modelName: "m",
-                                  settings: CloudEventSettings(), id: "i", time: "T")
-        #expect(text(response.body) == #"{"label": "caf\u00e9 \ud83d\ude00", "n": [1.5, 2, null]}"#)
+        let response = V1Response(
+            .json(["label": "café 😀", "n": [1.5, 2, .double(.nan), 1e-05, 1e16]]), answering: request, modelName: "m",
+            settings: CloudEventSettings(), id: "i", time: "T")
+        #expect(text(response.body) == #"{"label": "caf\u00e9 \ud83d\ude00", "n": [1.5, 2, null, 1e-05, 1e+16]}"#)
     }
 
     @Test func badJSONDataIs400() {
@@ -221,8 +233,9 @@ struct CloudEventTests {
         #expect(request.payload == .raw(bytes: avro, contentType: "application/avro"))
         #expect(request.responseMode == .binary)
 
-        let response = V1Response(.json(["predictions": [["foo", 1, "pink"]]]), answering: request, modelName: "TestModel",
-                                  settings: CloudEventSettings(), id: "i", time: "T")
+        let response = V1Response(
+            .json(["predictions": [["foo", 1, "pink"]]]), answering: request, modelName: "TestModel",
+            settings: CloudEventSettings(), id: "i", time: "T")
         #expect(response.body == Array(#"{"predictions": [["foo", 1, "pink"]]}"#.utf8))
         #expect(header(response, "content-type") == "application/json")
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import InferenceProtocol
 
 @Suite struct DatatypeTests {
@@ -9,8 +10,10 @@ import Testing
     }
 
     @Test func elementSizes() {
-        let sizes: [Datatype: Int?] = [.bool: 1, .uint8: 1, .int8: 1, .uint16: 2, .int16: 2, .fp16: 2, .uint32: 4, .int32: 4, .fp32: 4,
-                                       .uint64: 8, .int64: 8, .fp64: 8, .bytes: nil]
+        let sizes: [Datatype: Int?] = [
+            .bool: 1, .uint8: 1, .int8: 1, .uint16: 2, .int16: 2, .fp16: 2, .uint32: 4, .int32: 4, .fp32: 4,
+            .uint64: 8, .int64: 8, .fp64: 8, .bytes: nil,
+        ]
         for (datatype, size) in sizes { #expect(datatype.elementSize == size, "\(datatype)") }
     }
 

@@ -1,14 +1,16 @@
 import Foundation
 import SwiftProtobuf
 import Testing
+
 @testable import InferenceProtocol
 
 @Suite struct GRPCConversionTests {
     @Test(arguments: Datatype.allCases, [true, false])
     func everyDatatypeRoundTripsThroughGRPC(_ datatype: Datatype, _ raw: Bool) throws {
         let tensor = try SampleTensors.tensor(datatype, name: "input-0")
-        let request = InferRequest(id: "7", modelName: "m", inputs: [tensor], parameters: ["p": "v", "n": 3, "b": true],
-                                   requestedOutputs: [RequestedOutput(name: "output-0", parameters: ["binary_data": true])])
+        let request = InferRequest(
+            id: "7", modelName: "m", inputs: [tensor], parameters: ["p": "v", "n": 3, "b": true],
+            requestedOutputs: [RequestedOutput(name: "output-0", parameters: ["binary_data": true])])
         // Through the wire format too, not only the message structs.
         let message = try request.grpcMessage(rawContents: raw)
         let decoded = try InferRequest(grpc: Inference_ModelInferRequest(serializedBytes: try message.serializedBytes() as [UInt8]))
@@ -39,12 +41,14 @@ import Testing
         input.shape = [1]
         message.inputs = [input, input]
         message.rawInputContents = [Data([1, 0, 0, 0])]
-        #expect(expectInferenceError { _ = try InferRequest(grpc: message) }?.message
-            == "the number of inputs (2) does not match the expected number of raw input contents (1) for model 'm'.")
+        #expect(
+            expectInferenceError { _ = try InferRequest(grpc: message) }?.message
+                == "the number of inputs (2) does not match the expected number of raw input contents (1) for model 'm'.")
         message.inputs = [input]
         message.inputs[0].contents.intContents = [1]
-        #expect(expectInferenceError { _ = try InferRequest(grpc: message) }?.message
-            == "contents field must not be specified when using raw_input_contents for input 'a' for model 'm'")
+        #expect(
+            expectInferenceError { _ = try InferRequest(grpc: message) }?.message
+                == "contents field must not be specified when using raw_input_contents for input 'a' for model 'm'")
     }
 
     @Test func narrowIntegersAreRangeChecked() {
@@ -66,13 +70,16 @@ import Testing
     /// test_grpc_server.py::test_grpc_fp16_output: any FP16 output makes every output raw, with binary_data_size.
     @Test func fp16OutputMakesAllOutputsRaw() throws {
         let values: [Float] = [6.8, 2.8, 4.8, 1.4, 6.0, 3.4, 4.5, 1.6]
-        let response = InferResponse(id: "1", modelName: "m", outputs: [
-            try InferOutput(name: "fp16_output", shape: [8], values: values.map { Float16($0) }),
-            try InferOutput(name: "fp32_output", shape: [8], values: values),
-        ])
+        let response = InferResponse(
+            id: "1", modelName: "m",
+            outputs: [
+                try InferOutput(name: "fp16_output", shape: [8], values: values.map { Float16($0) }),
+                try InferOutput(name: "fp32_output", shape: [8], values: values),
+            ])
         let message = try response.grpcMessage()
-        #expect(message.rawOutputContents.map { $0.base64EncodedString() }
-            == ["zUaaQc1Emj0ARs1CgERmPg==", "mpnZQDMzM0CamZlAMzOzPwAAwECamVlAAACQQM3MzD8="])
+        #expect(
+            message.rawOutputContents.map { $0.base64EncodedString() }
+                == ["zUaaQc1Emj0ARs1CgERmPg==", "mpnZQDMzM0CamZlAMzOzPwAAwECamVlAAACQQM3MzD8="])
         #expect(message.outputs.map { $0.parameters["binary_data_size"]?.int64Param } == [16, 32])
         #expect(message.outputs.allSatisfy { !$0.hasContents })
     }

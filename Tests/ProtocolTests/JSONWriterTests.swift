@@ -1,4 +1,5 @@
 import Testing
+
 @testable import InferenceProtocol
 
 @Suite struct JSONWriterTests {
@@ -42,7 +43,8 @@ import Testing
 
     @Test func errorBodies() {
         #expect(InferenceError.modelNotFound("m").httpBody.text == #"{"error":"Model with name m does not exist."}"#)
-        #expect(InferenceError.invalidRequestBody("bad \"x\"").httpBody.text
-            == #"{"detail":[{"type":"value_error","loc":["body"],"msg":"bad \"x\"","input":null}]}"#)
+        #expect(
+            InferenceError.invalidRequestBody("bad \"x\"").httpBody.text
+                == #"{"detail":[{"type":"value_error","loc":["body"],"msg":"bad \"x\"","input":null}]}"#)
     }
 }

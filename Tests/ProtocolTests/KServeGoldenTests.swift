@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import InferenceProtocol
 
 /// Replays the cases of Fixtures/kserve-golden.json: inputs and the exact outputs the real KServe Python SDK
@@ -61,10 +62,13 @@ import Testing
         let numpy = description["set_data_from_numpy"] ?? description["data_numpy"] ?? description["numpy"]
         let values = description["data"] ?? description["values"]
         let shapeValue = description["shape"] ?? numpy?["shape"]
-        let shape = try shapeValue.map { try #require($0.arrayValue).map { value -> Int in
-            if case .int(let dimension) = value { return dimension }
-            return Int(value.stringValue ?? "") ?? -1
-        } } ?? [values?.arrayValue?.count ?? 0]
+        let shape =
+            try shapeValue.map {
+                try #require($0.arrayValue).map { value -> Int in
+                    if case .int(let dimension) = value { return dimension }
+                    return Int(value.stringValue ?? "") ?? -1
+                }
+            } ?? [values?.arrayValue?.count ?? 0]
         let parameters = try parameters(description["parameters"])
         let binary = numpy?["binary_data"] == .bool(true) || description["binary_data"] == .bool(true)
         if datatype == .bytes, let list = values?.arrayValue, list.contains(where: { $0["bytes_hex"] != nil }) {
@@ -81,7 +85,11 @@ import Testing
                 let elements = try raw.withUnsafeBytes { try BinarySectionReader.splitLengthPrefixed($0, tensor: name) }
                 return (try InferTensor(name: name, shape: shape, byteElements: elements, parameters: parameters), binary)
             }
-            return (try raw.withUnsafeBytes { try InferTensor(name: name, datatype: datatype, shape: shape, littleEndianBytes: $0, parameters: parameters) }, binary)
+            return (
+                try raw.withUnsafeBytes {
+                    try InferTensor(name: name, datatype: datatype, shape: shape, littleEndianBytes: $0, parameters: parameters)
+                }, binary
+            )
         }
         // A JSON list: decode it through the request decoder (strings "NaN"/"Infinity" stand for the literals).
         let list = (values?.arrayValue ?? []).map { value -> JSONValue in
@@ -89,15 +97,23 @@ import Testing
             return .double(Double(text.replacingOccurrences(of: "Infinity", with: "inf")) ?? .nan)
         }
         var writer = JSONWriter()
-        writer.write(["inputs": [["name": .string(name), "shape": .array(shape.map { .int($0) }), "datatype": .string(datatype.rawValue),
-                                   "data": .array(list)]]])
+        writer.write([
+            "inputs": [
+                [
+                    "name": .string(name), "shape": .array(shape.map { .int($0) }), "datatype": .string(datatype.rawValue),
+                    "data": .array(list),
+                ]
+            ]
+        ])
         var tensor = try InferRequest(json: writer.bytes, modelName: "m").inputs[0]
         tensor.parameters = parameters
         return (tensor, binary)
     }
 
     static func requestedOutputs(_ value: JSONValue?) throws -> [RequestedOutput] {
-        try (value?.arrayValue ?? []).map { RequestedOutput(name: try #require($0["name"]?.stringValue), parameters: try parameters($0["parameters"])) }
+        try (value?.arrayValue ?? []).map {
+            RequestedOutput(name: try #require($0["name"]?.stringValue), parameters: try parameters($0["parameters"]))
+        }
     }
 
     /// Compares a body with the expected `json_text`, `json_length` and `binary_hex`.
@@ -129,7 +145,8 @@ import Testing
                 stripped = .object(object)
             }
             let expectedTensor = try Self.tensor(stripped).tensor
-            #expect(tensor.name == expectedTensor.name && tensor.datatype == expectedTensor.datatype && tensor.shape == expectedTensor.shape, "\(name)")
+            #expect(
+                tensor.name == expectedTensor.name && tensor.datatype == expectedTensor.datatype && tensor.shape == expectedTensor.shape, "\(name)")
             if tensor.datatype == .bytes {
                 #expect(try tensor.byteElements() == expectedTensor.byteElements(), "\(name)")
             } else {
@@ -149,9 +166,10 @@ import Testing
         if input["requested_outputs"]?.stringValue != nil {
             requested = described.map { RequestedOutput(name: $0.tensor.name, parameters: ["binary_data": .bool($0.binary)]) }
         }
-        let response = InferResponse(id: input["id"]?.stringValue ?? "", modelName: input["model_name"]?.stringValue ?? "",
-                                     outputs: described.map(\.tensor), useBinaryOutputs: input["use_binary_outputs"] == .bool(true),
-                                     requestedOutputs: requested)
+        let response = InferResponse(
+            id: input["id"]?.stringValue ?? "", modelName: input["model_name"]?.stringValue ?? "",
+            outputs: described.map(\.tensor), useBinaryOutputs: input["use_binary_outputs"] == .bool(true),
+            requestedOutputs: requested)
         if expected["error"] != nil {
             Self.expectError(expectInferenceError { _ = try response.restBody() }, expected, name)
             return
@@ -172,9 +190,10 @@ import Testing
         let (input, expected) = try Self.testCase(name)
         let described = try (input["inputs"]?.arrayValue ?? []).map(Self.tensor)
         let id = input["id"]?.stringValue
-        let request = InferRequest(id: (id?.isEmpty ?? true) ? nil : id, modelName: input["model_name"]?.stringValue ?? "",
-                                   inputs: described.map(\.tensor), parameters: try Self.parameters(input["parameters"]),
-                                   requestedOutputs: try Self.requestedOutputs(input["outputs"]))
+        let request = InferRequest(
+            id: (id?.isEmpty ?? true) ? nil : id, modelName: input["model_name"]?.stringValue ?? "",
+            inputs: described.map(\.tensor), parameters: try Self.parameters(input["parameters"]),
+            requestedOutputs: try Self.requestedOutputs(input["outputs"]))
         let binaryNames = Set(described.filter(\.binary).map(\.tensor.name))
         let toREST = expected["to_rest"] ?? expected
         if toREST["error"] != nil {
@@ -214,7 +233,8 @@ import Testing
         guard case .int(let length)? = input["json_length"] else { Issue.record("\(name): no json_length"); return }
         let model = input["model_name"]?.stringValue ?? ""
         if expected["error"] != nil {
-            Self.expectError(expectInferenceError { _ = try InferRequest(body: Self.body(input), jsonLength: length, modelName: model) }, expected, name)
+            Self.expectError(
+                expectInferenceError { _ = try InferRequest(body: Self.body(input), jsonLength: length, modelName: model) }, expected, name)
         } else {
             let request = try InferRequest(body: Self.body(input), jsonLength: length, modelName: model)
             try Self.expectTensors(request.inputs, expected["from_bytes"]?["inputs"] ?? expected["decoded"]?["inputs"], name)

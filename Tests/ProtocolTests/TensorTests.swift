@@ -1,4 +1,5 @@
 import Testing
+
 @testable import InferenceProtocol
 
 @Suite struct TensorTests {

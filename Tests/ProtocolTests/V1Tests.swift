@@ -1,5 +1,6 @@
-@testable import InferenceProtocol
 import Testing
+
+@testable import InferenceProtocol
 
 /// REST v1 decoding (spec §3.1–3.2 without CloudEvents), plain v1 responses (§2.5) and the validate rule (§7.2).
 struct V1Tests {
@@ -100,7 +101,7 @@ struct V1Tests {
         let allowed = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
         var value = try decode(allowed).payload
         var depth = 0
-        while case .json(.array(let elements)) = value, let first = elements.first ?? nil as JSONValue? {
+        while case .json(.array(let elements)) = value, let first = elements.first {
             value = .json(first)
             depth += 1
         }
@@ -155,8 +156,9 @@ struct V1Tests {
 
     @Test func answeringAPlainRequestIsPlain() {
         let request = V1Request(payload: .json(["instances": [[1, 2]]]))
-        let response = V1Response(.json(["predictions": [[1, 2]]]), answering: request, modelName: "TestModel",
-                                  cloudEventSettings: CloudEventSettings(source: "x", type: "y", merge: true))
+        let response = V1Response(
+            .json(["predictions": [[1, 2]]]), answering: request, modelName: "TestModel",
+            cloudEventSettings: CloudEventSettings(source: "x", type: "y", merge: true))
         #expect(response.body == Array(#"{"predictions":[[1,2]]}"#.utf8))
         #expect(response.headers.map(\.name) == ["content-type"])
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import InferenceProtocol
 
 @Suite struct V2JSONTests {
@@ -11,7 +12,8 @@ import Testing
     }
 
     @Test func specRequestExample() throws {
-        let request = try decode(#"""
+        let request = try decode(
+            #"""
             {"id":"42","parameters":{"binary_data_output":false},
              "inputs":[{"name":"input0","shape":[2,2],"datatype":"UINT32","parameters":{"k":"v"},"data":[[1,2],[3,4]]}],
              "outputs":[{"name":"output0","parameters":{"binary_data":false}}]}
@@ -48,7 +50,9 @@ import Testing
     }
 
     @Test func scalarAndEmptyTensors() throws {
-        let request = try decode(#"{"inputs":[{"name":"s","shape":[],"datatype":"INT32","data":[5]},{"name":"b","shape":[],"datatype":"INT32","data":7},{"name":"e","shape":[0],"datatype":"FP32","data":[]}]}"#)
+        let request = try decode(
+            #"{"inputs":[{"name":"s","shape":[],"datatype":"INT32","data":[5]},{"name":"b","shape":[],"datatype":"INT32","data":7},{"name":"e","shape":[0],"datatype":"FP32","data":[]}]}"#
+        )
         #expect(try request.inputs[0].values(as: Int32.self) == [5])
         #expect(try request.inputs[1].values(as: Int32.self) == [7])
         #expect(request.inputs[2].elementCount == 0)
@@ -68,7 +72,10 @@ import Testing
         (#"{"name":"x","shape":[1],"datatype":"INT8","data":[-129]}"#, "value -129 is out of range for the INT8 tensor 'x'"),
         (#"{"name":"x","shape":[1],"datatype":"UINT8","data":[-1]}"#, "value -1 is out of range for the UINT8 tensor 'x'"),
         (#"{"name":"x","shape":[1],"datatype":"INT32","data":[1.5]}"#, "value 1.5 is not an integer, as required by the INT32 tensor 'x'"),
-        (#"{"name":"x","shape":[1],"datatype":"UINT64","data":[18446744073709551616]}"#, "value 18446744073709551616 is out of range for the UINT64 tensor 'x'"),
+        (
+            #"{"name":"x","shape":[1],"datatype":"UINT64","data":[18446744073709551616]}"#,
+            "value 18446744073709551616 is out of range for the UINT64 tensor 'x'"
+        ),
         (#"{"name":"x","shape":[1],"datatype":"INT64","data":[1e300]}"#, "value 1e300 is out of range for the INT64 tensor 'x'"),
         (#"{"name":"x","shape":[1],"datatype":"INT64","data":[NaN]}"#, "value NaN is not an integer, as required by the INT64 tensor 'x'"),
         (#"{"name":"x","shape":[3],"datatype":"INT32","data":[1,2]}"#, "tensor 'x' has shape [3], which holds 3 elements, but 2 were given"),
@@ -95,8 +102,10 @@ import Testing
     }
 
     @Test func floatsAreDecodedExactly() throws {
-        let texts = ["0.1", "6.8", "1e-7", "3.4028235e38", "1.401298464324817e-45", "123456789.123456789", "0.30000000000000004",
-                     "2.2250738585072014e-308", "9007199254740993", "-0.0"]
+        let texts = [
+            "0.1", "6.8", "1e-7", "3.4028235e38", "1.401298464324817e-45", "123456789.123456789", "0.30000000000000004",
+            "2.2250738585072014e-308", "9007199254740993", "-0.0",
+        ]
         let request = try decode(#"{"inputs":[{"name":"x","shape":[\#(texts.count)],"datatype":"FP64","data":[\#(texts.joined(separator: ","))]}]}"#)
         #expect(try request.inputs[0].values(as: Double.self).map(\.bitPattern) == texts.map { Double($0)!.bitPattern })
     }
@@ -106,7 +115,8 @@ import Testing
         #"{"inputs":[{"shape":[1],"datatype":"INT32","data":[1]}]}"#, #"{"inputs":[{"name":"x","datatype":"INT32","data":[1]}]}"#,
         #"{"inputs":[{"name":"x","shape":[1],"data":[1]}]}"#, #"{"inputs":[],"parameters":{"a":null}}"#,
         #"{"inputs":[],"parameters":{"a":{"b":1}}}"#, #"{"inputs":[]} x"#, #"{"inputs":[{"name":"x","shape":[1],"datatype":"INT32","data":[1,]}]}"#,
-        #"{"inputs":[{"name":"x","shape":[1],"datatype":"INT32","data":[01]}]}"#, #"{"inputs":[{"name":"x","shape":[1.5],"datatype":"INT32","data":[1]}]}"#,
+        #"{"inputs":[{"name":"x","shape":[1],"datatype":"INT32","data":[01]}]}"#,
+        #"{"inputs":[{"name":"x","shape":[1.5],"datatype":"INT32","data":[1]}]}"#,
         #"{"id":5,"inputs":[]}"#, #"{"inputs":[{"name":"x","shape":[2],"datatype":"INT32","data":[[1],2]]}]}"#,
     ])
     func schemaAndSyntaxErrorsAre422(_ text: String) {
@@ -147,11 +157,15 @@ import Testing
         // test_server.py::test_requested_output (spec §2.6).
         let fp32 = try InferOutput(name: "fp32_output", shape: [8], values: [6.8, 2.8, 4.8, 1.4, 6.0, 3.4, 4.5, 1.6] as [Float])
         let fp16 = try InferOutput(name: "fp16_output", shape: [8], values: [6.8, 2.8, 4.8, 1.4, 6.0, 3.4, 4.5, 1.6] as [Float16])
-        let response = InferResponse(id: "123", modelName: "FP16OutputModel", outputs: [fp16, fp32],
-                                     requestedOutputs: [RequestedOutput(name: "fp32_output")])
+        let response = InferResponse(
+            id: "123", modelName: "FP16OutputModel", outputs: [fp16, fp32],
+            requestedOutputs: [RequestedOutput(name: "fp32_output")])
         let body = try response.restBody()
         #expect(body.jsonLength == nil)
-        #expect(body.bytes.text == #"{"model_name":"FP16OutputModel","model_version":null,"id":"123","parameters":null,"outputs":[{"name":"fp32_output","shape":[8],"datatype":"FP32","parameters":null,"data":[6.800000190734863,2.799999952316284,4.800000190734863,1.399999976158142,6.0,3.4000000953674316,4.5,1.600000023841858]}]}"#)
+        #expect(
+            body.bytes.text
+                == #"{"model_name":"FP16OutputModel","model_version":null,"id":"123","parameters":null,"outputs":[{"name":"fp32_output","shape":[8],"datatype":"FP32","parameters":null,"data":[6.800000190734863,2.799999952316284,4.800000190734863,1.399999976158142,6.0,3.4000000953674316,4.5,1.600000023841858]}]}"#
+        )
     }
 
     @Test func unknownRequestedOutputAndFP16AsJSONAreRefused() throws {
@@ -159,8 +173,9 @@ import Testing
         let unknown = InferResponse(id: "1", modelName: "m", outputs: [fp16], requestedOutputs: [RequestedOutput(name: "nope")])
         #expect(expectInferenceError { _ = try unknown.restBody() }?.message == "Unexpected inference output 'nope' for model 'm'")
         let json = InferResponse(id: "1", modelName: "m", outputs: [fp16])
-        #expect(expectInferenceError { _ = try json.restBody() }?.message
-            == "Sending FP16 data via JSON is not supported. Please use the binary data format for output fp16_output")
+        #expect(
+            expectInferenceError { _ = try json.restBody() }?.message
+                == "Sending FP16 data via JSON is not supported. Please use the binary data format for output fp16_output")
     }
 
     @Test func nonUTF8BytesOutputCannotBeJSON() throws {

@@ -24,17 +24,22 @@ extension InferRequest {
         for (index, input) in message.inputs.enumerated() {
             let parameters = InferParameters(grpc: input.parameters)
             if raw.isEmpty {
-                inputs.append(try InferTensor(name: input.name, datatypeName: input.datatype, shape: input.shape, parameters: parameters,
-                                              contents: input.contents))
+                inputs.append(
+                    try InferTensor(
+                        name: input.name, datatypeName: input.datatype, shape: input.shape, parameters: parameters,
+                        contents: input.contents))
             } else {
-                inputs.append(try InferTensor(name: input.name, datatypeName: input.datatype, shape: input.shape, parameters: parameters,
-                                              raw: raw[index]))
+                inputs.append(
+                    try InferTensor(
+                        name: input.name, datatypeName: input.datatype, shape: input.shape, parameters: parameters,
+                        raw: raw[index]))
             }
         }
-        self.init(id: message.id.isEmpty ? nil : message.id, modelName: message.modelName,
-                  modelVersion: message.modelVersion.isEmpty ? nil : message.modelVersion, inputs: inputs,
-                  parameters: InferParameters(grpc: message.parameters),
-                  requestedOutputs: message.outputs.map { RequestedOutput(name: $0.name, parameters: InferParameters(grpc: $0.parameters)) })
+        self.init(
+            id: message.id.isEmpty ? nil : message.id, modelName: message.modelName,
+            modelVersion: message.modelVersion.isEmpty ? nil : message.modelVersion, inputs: inputs,
+            parameters: InferParameters(grpc: message.parameters),
+            requestedOutputs: message.outputs.map { RequestedOutput(name: $0.name, parameters: InferParameters(grpc: $0.parameters)) })
         useBinaryOutputs = !raw.isEmpty
     }
 

@@ -6,12 +6,15 @@ extension InferResponse {
     /// `contents`. When ``requestedOutputs`` is non-empty only those outputs are sent, in that order.
     /// - Throws: `invalidInput` for a requested output the model did not produce or a double parameter.
     package func grpcMessage() throws(InferenceError) -> Inference_ModelInferResponse {
-        let selected = try requestedOutputs.isEmpty ? outputs : requestedOutputs.map { (requested) throws(InferenceError) in
-            guard let tensor = output(named: requested.name) else {
-                throw .invalidInput("Unexpected inference output '\(requested.name)' for model '\(modelName)'")
+        let selected =
+            try requestedOutputs.isEmpty
+            ? outputs
+            : requestedOutputs.map { (requested) throws(InferenceError) in
+                guard let tensor = output(named: requested.name) else {
+                    throw .invalidInput("Unexpected inference output '\(requested.name)' for model '\(modelName)'")
+                }
+                return tensor
             }
-            return tensor
-        }
         let raw = useBinaryOutputs || selected.contains { $0.datatype == .fp16 }
         var message = Inference_ModelInferResponse()
         message.modelName = modelName
@@ -51,14 +54,19 @@ extension InferResponse {
             var parameters = InferParameters(grpc: output.parameters)
             parameters.removeValue(forKey: "binary_data_size")
             if raw.isEmpty {
-                outputs.append(try InferTensor(name: output.name, datatypeName: output.datatype, shape: output.shape, parameters: parameters,
-                                               contents: output.contents))
+                outputs.append(
+                    try InferTensor(
+                        name: output.name, datatypeName: output.datatype, shape: output.shape, parameters: parameters,
+                        contents: output.contents))
             } else {
-                outputs.append(try InferTensor(name: output.name, datatypeName: output.datatype, shape: output.shape, parameters: parameters,
-                                               raw: raw[index]))
+                outputs.append(
+                    try InferTensor(
+                        name: output.name, datatypeName: output.datatype, shape: output.shape, parameters: parameters,
+                        raw: raw[index]))
             }
         }
-        self.init(id: message.id, modelName: message.modelName, modelVersion: message.modelVersion.isEmpty ? nil : message.modelVersion,
-                  outputs: outputs, parameters: InferParameters(grpc: message.parameters), useBinaryOutputs: !raw.isEmpty)
+        self.init(
+            id: message.id, modelName: message.modelName, modelVersion: message.modelVersion.isEmpty ? nil : message.modelVersion,
+            outputs: outputs, parameters: InferParameters(grpc: message.parameters), useBinaryOutputs: !raw.isEmpty)
     }
 }

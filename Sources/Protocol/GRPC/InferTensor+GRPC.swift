@@ -2,11 +2,15 @@ package import Foundation
 
 extension InferTensor {
     /// A tensor from gRPC typed `contents` (§4.3 table); narrow integer types are range-checked.
-    init(name: String, datatypeName: String, shape: [Int64], parameters: InferParameters,
-         contents: Inference_InferTensorContents) throws(InferenceError) {
+    init(
+        name: String, datatypeName: String, shape: [Int64], parameters: InferParameters,
+        contents: Inference_InferTensorContents
+    ) throws(InferenceError) {
         let datatype = try Datatype(name: datatypeName)
         let dims = try InferTensor.dimensions(shape, tensor: name)
-        func narrow<Source: BinaryInteger, Target: TensorElement & FixedWidthInteger>(_ values: [Source], _ type: Target.Type) throws(InferenceError) -> TensorData {
+        func narrow<Source: BinaryInteger, Target: TensorElement & FixedWidthInteger>(
+            _ values: [Source], _ type: Target.Type
+        ) throws(InferenceError) -> TensorData {
             var converted: [Target] = []
             converted.reserveCapacity(values.count)
             for value in values {

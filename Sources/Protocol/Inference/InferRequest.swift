@@ -25,8 +25,10 @@ public struct InferRequest: Sendable, Equatable {
     ///   - inputs: The input tensors.
     ///   - parameters: Request parameters; `binary_data_output: true` sets ``useBinaryOutputs``.
     ///   - requestedOutputs: The outputs asked for; empty means all.
-    public init(id: String? = nil, modelName: String, modelVersion: String? = nil, inputs: [InferInput],
-                parameters: InferParameters = [:], requestedOutputs: [RequestedOutput] = []) {
+    public init(
+        id: String? = nil, modelName: String, modelVersion: String? = nil, inputs: [InferInput],
+        parameters: InferParameters = [:], requestedOutputs: [RequestedOutput] = []
+    ) {
         self.id = id
         self.modelName = modelName
         self.modelVersion = modelVersion

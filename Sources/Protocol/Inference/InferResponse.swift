@@ -27,8 +27,10 @@ public struct InferResponse: Sendable, Equatable {
     ///   - parameters: Response parameters.
     ///   - useBinaryOutputs: Whether to emit outputs in binary form by default.
     ///   - requestedOutputs: Which outputs to emit; empty means all.
-    public init(id: String, modelName: String, modelVersion: String? = nil, outputs: [InferOutput],
-                parameters: InferParameters = [:], useBinaryOutputs: Bool = false, requestedOutputs: [RequestedOutput] = []) {
+    public init(
+        id: String, modelName: String, modelVersion: String? = nil, outputs: [InferOutput],
+        parameters: InferParameters = [:], useBinaryOutputs: Bool = false, requestedOutputs: [RequestedOutput] = []
+    ) {
         self.id = id
         self.modelName = modelName
         self.modelVersion = modelVersion
@@ -45,9 +47,10 @@ public struct InferResponse: Sendable, Equatable {
     ///   - outputs: The output tensors.
     ///   - parameters: Response parameters.
     public init(answering request: InferRequest, outputs: [InferOutput], parameters: InferParameters = [:]) {
-        self.init(id: request.id ?? InferResponse.newID(), modelName: request.modelName, modelVersion: request.modelVersion,
-                  outputs: outputs, parameters: parameters, useBinaryOutputs: request.useBinaryOutputs,
-                  requestedOutputs: request.requestedOutputs)
+        self.init(
+            id: request.id ?? InferResponse.newID(), modelName: request.modelName, modelVersion: request.modelVersion,
+            outputs: outputs, parameters: parameters, useBinaryOutputs: request.useBinaryOutputs,
+            requestedOutputs: request.requestedOutputs)
     }
 
     /// The first output with the given name.

@@ -8,8 +8,10 @@ extension JSONReader {
     ///   - role: `input` or `output`, for messages.
     ///   - fp16Verb: `Sending` or `Receiving`: KServe words the FP16-in-JSON refusal differently for JSON bodies
     ///     and for the JSON part of binary bodies.
-    mutating func readTensorData(datatype: Datatype, expectedCount: Int?, tensor name: String, role: String,
-                                 fp16Verb: String = "Sending") throws(InferenceError) -> TensorData {
+    mutating func readTensorData(
+        datatype: Datatype, expectedCount: Int?, tensor name: String, role: String,
+        fp16Verb: String = "Sending"
+    ) throws(InferenceError) -> TensorData {
         let reserve = min(expectedCount ?? 16, 1 << 24)
         switch datatype {
         case .bool: return .fixed(try readElements(Bool.self, reserve) { (reader) throws(InferenceError) in try reader.readBool() })

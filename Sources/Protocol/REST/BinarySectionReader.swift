@@ -59,7 +59,8 @@ struct BinarySectionReader {
             let length = Int(UInt32(littleEndian: section.loadUnaligned(fromByteOffset: index, as: UInt32.self)))
             index += 4
             guard length <= section.count - index else {
-                throw .invalidInput("BYTES tensor '\(name)' element \(elements.count) declares \(length) bytes but only \(section.count - index) remain")
+                throw .invalidInput(
+                    "BYTES tensor '\(name)' element \(elements.count) declares \(length) bytes but only \(section.count - index) remain")
             }
             elements.append(Array(section[index..<index + length]))
             index += length

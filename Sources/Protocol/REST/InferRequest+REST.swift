@@ -24,7 +24,7 @@ extension InferRequest {
         let binary = UnsafeRawBufferPointer(rebasing: body[jsonLength...])
         do {
             self = try InferRequest.decode(json: json, binary: binary, modelName: modelName)
-        } catch where error.code == .invalidRequestBody {
+        } catch  where error.code == .invalidRequestBody {
             throw .invalidInput("Unrecognized request format: \(error.message)")
         }
     }
@@ -41,10 +41,12 @@ extension InferRequest {
         }
     }
 
-    private static func decode(json: UnsafeRawBufferPointer, binary: UnsafeRawBufferPointer?, modelName: String) throws(InferenceError) -> InferRequest {
+    private static func decode(
+        json: UnsafeRawBufferPointer, binary: UnsafeRawBufferPointer?, modelName: String
+    ) throws(InferenceError) -> InferRequest {
         do {
             return try decodeDocument(json: json, binary: binary, modelName: modelName)
-        } catch where error.code != .invalidRequestBody {
+        } catch  where error.code != .invalidRequestBody {
             // Python parses the whole document before looking at its content: a syntax error anywhere wins over a
             // content error found earlier (e.g. FP16 data in a truncated body).
             var reader = JSONReader(json)
@@ -54,7 +56,9 @@ extension InferRequest {
         }
     }
 
-    private static func decodeDocument(json: UnsafeRawBufferPointer, binary: UnsafeRawBufferPointer?, modelName: String) throws(InferenceError) -> InferRequest {
+    private static func decodeDocument(
+        json: UnsafeRawBufferPointer, binary: UnsafeRawBufferPointer?, modelName: String
+    ) throws(InferenceError) -> InferRequest {
         var reader = JSONReader(json)
         var id: String?
         var parameters = InferParameters()
@@ -69,7 +73,8 @@ extension InferRequest {
                 guard reader.peek() == UInt8(ascii: "[") else { throw reader.error("'inputs' must be a list") }
                 var list: [TensorHeader] = []
                 try reader.readArray { (reader) throws(InferenceError) in
-                    list.append(try TensorHeader.read(from: &reader, index: list.count, role: "input", fp16Verb: binary == nil ? "Sending" : "Receiving"))
+                    list.append(
+                        try TensorHeader.read(from: &reader, index: list.count, role: "input", fp16Verb: binary == nil ? "Sending" : "Receiving"))
                 }
                 headers = list
             case "outputs":

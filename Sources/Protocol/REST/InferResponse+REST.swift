@@ -126,7 +126,7 @@ extension InferResponse {
                 }
             }
             try reader.expectEnd()
-        } catch where error.code == .invalidRequestBody {
+        } catch  where error.code == .invalidRequestBody {
             throw .invalidInput("Unrecognized request format: \(error.message)")
         }
         var binary = BinarySectionReader(UnsafeRawBufferPointer(rebasing: body[length...]), model: modelName)

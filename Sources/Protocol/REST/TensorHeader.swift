@@ -34,7 +34,8 @@ struct TensorHeader {
                     header.dataIsNull = true
                 } else if let datatype = header.datatype, let shape = header.shape {
                     let count = try? Shape.elementCount(shape, tensor: header.name ?? "")
-                    header.data = try reader.readTensorData(datatype: datatype, expectedCount: count, tensor: header.name ?? "\(index)", role: role, fp16Verb: fp16Verb)
+                    header.data = try reader.readTensorData(
+                        datatype: datatype, expectedCount: count, tensor: header.name ?? "\(index)", role: role, fp16Verb: fp16Verb)
                 } else {
                     header.deferredDataOffset = reader.position
                     try reader.skipValue()
@@ -49,7 +50,8 @@ struct TensorHeader {
             let resume = reader.position
             reader.position = offset
             let count = try? Shape.elementCount(header.shape!, tensor: header.name!)
-            header.data = try reader.readTensorData(datatype: header.datatype!, expectedCount: count, tensor: header.name!, role: role, fp16Verb: fp16Verb)
+            header.data = try reader.readTensorData(
+                datatype: header.datatype!, expectedCount: count, tensor: header.name!, role: role, fp16Verb: fp16Verb)
             reader.position = resume
         }
         return header

@@ -56,8 +56,10 @@ public struct InferTensor: Sendable, Equatable {
     /// Creates a fixed-width tensor from its little-endian bytes (the binary extension's layout), copying them once.
     /// - Throws: `invalidInput` for BYTES (use ``init(name:shape:byteElements:parameters:)``), or a byte count that
     ///   is not `elementSize × product(shape)`.
-    public init(name: String, datatype: Datatype, shape: [Int], littleEndianBytes: UnsafeRawBufferPointer,
-                parameters: InferParameters = [:]) throws(InferenceError) {
+    public init(
+        name: String, datatype: Datatype, shape: [Int], littleEndianBytes: UnsafeRawBufferPointer,
+        parameters: InferParameters = [:]
+    ) throws(InferenceError) {
         let buffer = try TensorBuffer.checkedCopy(littleEndianBytes, datatype: datatype, tensor: name)
         try self.init(name: name, datatype: datatype, shape: shape, parameters: parameters, data: .fixed(buffer))
     }

@@ -91,7 +91,9 @@ public struct V1Request: Sendable, Equatable {
     static let declaredJSONTypes = ["application/json", "application/cloudevents+json"]
 
     /// The decoder; `owned` is `bytes` as an array when the caller has one, so raw payloads need no copy.
-    private static func decode(_ bytes: UnsafeRawBufferPointer, owned: [UInt8]?, headers: [String: String]) throws(InferenceError)
+    private static func decode(
+        _ bytes: UnsafeRawBufferPointer, owned: [UInt8]?, headers: [String: String]
+    ) throws(InferenceError)
         -> V1Request
     {
         if CloudEvent.hasBinaryModeHeaders(headers) {

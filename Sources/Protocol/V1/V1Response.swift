@@ -68,7 +68,9 @@ public struct V1Response: Sendable {
     ///   - modelName: The model, for the default `source`.
     ///   - cloudEventSettings: `CE_SOURCE`, `CE_TYPE` and `CE_MERGE`.
     /// - Throws: As ``InferResponse/restBody()``.
-    public init(_ response: InferResponse, answering request: V1Request, modelName: String, cloudEventSettings: CloudEventSettings)
+    public init(
+        _ response: InferResponse, answering request: V1Request, modelName: String, cloudEventSettings: CloudEventSettings
+    )
         throws(InferenceError)
     {
         guard request.responseMode != nil else {
@@ -77,8 +79,9 @@ public struct V1Response: Sendable {
         }
         let rest = try response.restBody()
         if let jsonLength = rest.jsonLength {
-            self.init(.raw(bytes: rest.bytes, contentType: rest.contentType), answering: request, modelName: modelName,
-                      cloudEventSettings: cloudEventSettings)
+            self.init(
+                .raw(bytes: rest.bytes, contentType: rest.contentType), answering: request, modelName: modelName,
+                cloudEventSettings: cloudEventSettings)
             if request.responseMode == .binary { headers.append(("inference-header-content-length", String(jsonLength))) }
         } else {
             let value = try withBytes(of: rest.bytes) { (bytes) throws(InferenceError) in try V1Request.parseJSON(bytes) }

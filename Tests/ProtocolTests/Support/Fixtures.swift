@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import InferenceProtocol
 
 /// Test fixtures under `Fixtures/`, parsed with the module's own JSON reader.

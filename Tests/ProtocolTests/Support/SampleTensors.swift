@@ -15,8 +15,9 @@ enum SampleTensors {
         case .int64: return try InferTensor(name: name, shape: shape ?? [3], values: [Int64.min, -1, Int64.max])
         case .fp16: return try InferTensor(name: name, shape: shape ?? [3], values: [1.5, -0.0, Float16.greatestFiniteMagnitude] as [Float16])
         case .fp32:
-            return try InferTensor(name: name, shape: shape ?? [2, 3],
-                                   values: [6.8, -0.0, 1e-7, Float.greatestFiniteMagnitude, Float.leastNonzeroMagnitude, 3.4028235e38])
+            return try InferTensor(
+                name: name, shape: shape ?? [2, 3],
+                values: [6.8, -0.0, 1e-7, Float.greatestFiniteMagnitude, Float.leastNonzeroMagnitude, 3.4028235e38])
         case .fp64: return try InferTensor(name: name, shape: shape ?? [4], values: [0.1, -2.5e-300, 1e16, Double.greatestFiniteMagnitude])
         case .bytes: return try InferTensor(name: name, shape: shape ?? [3], strings: ["cat", "", "ünï\"\\\n"])
         }

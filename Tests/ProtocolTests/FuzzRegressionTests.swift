@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+@testable import InferenceProtocol
+
+/// Replays every input under Fixtures/fuzz-regressions/ through the decoders the fuzz targets exercise (see
+/// scripts/fuzz): whatever a fuzzer ever found stays here. Each must be answered with a value or an
+/// `InferenceError`, never a trap.
+@Suite struct FuzzRegressionTests {
+    static let files: [URL] = {
+        guard let folder = Bundle.module.url(forResource: "fuzz-regressions", withExtension: nil, subdirectory: "Fixtures") else { return [] }
+        return ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []).sorted { $0.path < $1.path }
+    }()
+
+    @Test func thereAreRegressionInputs() {
+        #expect(Self.files.count >= 4)
+    }
+
+    @Test(arguments: files)
+    func replay(_ file: URL) throws {
+        let bytes = Array(try Data(contentsOf: file))
+        if file.lastPathComponent.hasPrefix("json-") {
+            if let request = try? InferRequest(json: bytes, modelName: "m") {
+                // Encoding may refuse (e.g. an unknown requested output), but what it writes must decode.
+                if let body = try? InferResponse(answering: request, outputs: request.inputs).restBody() {
+                    #expect(throws: Never.self) { try InferResponse(body: body.bytes, jsonLength: body.jsonLength) }
+                }
+            }
+        } else {
+            guard bytes.count >= 2 else { return }
+            let body = Array(bytes[2...])
+            let jsonLength = (Int(bytes[0]) << 8 | Int(bytes[1])) % (body.count + 1)
+            if let request = try? InferRequest(body: body, jsonLength: jsonLength, modelName: "m") {
+                var response = InferResponse(answering: request, outputs: request.inputs)
+                response.useBinaryOutputs = true
+                if let encoded = try? response.restBody() {
+                    #expect(throws: Never.self) { try InferResponse(body: encoded.bytes, jsonLength: encoded.jsonLength) }
+                }
+            }
+            _ = try? InferResponse(body: body, jsonLength: jsonLength)
+        }
+    }
+}
