@@ -16,11 +16,19 @@ let package = Package(
         .library(name: "PredictorClient", targets: ["PredictorClient"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Transformer", targets: ["Transformer"]),
+        .executable(name: "echo-predictor", targets: ["echo-predictor"]),
+        .executable(name: "iris-classifier", targets: ["iris-classifier"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Wire types and codecs: REST v1, REST v2 (+ binary extension), gRPC v2 messages. No I/O.
@@ -41,22 +49,65 @@ let package = Package(
             path: "Sources/InferenceGRPC",
             swiftSettings: strictSettings
         ),
+        // libcurl (Debian: libcurl4-openssl-dev), with typed wrappers for its varargs calls.
+        .systemLibrary(
+            name: "CCurl",
+            path: "Sources/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // Outbound calls to a predictor or explainer: HTTP over libcurl's multi interface, gRPC over grpc-swift-2.
         .target(
             name: "PredictorClient",
-            dependencies: ["InferenceProtocol", "InferenceGRPC"],
+            dependencies: [
+                "InferenceProtocol", "InferenceGRPC", "CCurl",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Sources/PredictorClient",
             swiftSettings: strictSettings
         ),
+        // The model abstraction, the pre → predict → post chain, the model repository.
         .target(
             name: "Pipeline",
-            dependencies: ["InferenceProtocol", "PredictorClient"],
+            dependencies: [
+                "InferenceProtocol", "PredictorClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             path: "Sources/Pipeline",
             swiftSettings: strictSettings
         ),
+        // The server a user starts: REST (Hummingbird) and gRPC, KServe's flags, /metrics, lifecycle.
         .target(
             name: "Transformer",
-            dependencies: ["InferenceProtocol", "InferenceGRPC", "Pipeline"],
+            dependencies: [
+                "InferenceProtocol", "InferenceGRPC", "Pipeline", "PredictorClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Sources/Transformer",
+            swiftSettings: strictSettings
+        ),
+
+        // Examples: real transformers and predictors that build with the package.
+        .executableTarget(
+            name: "echo-predictor",
+            dependencies: ["Transformer", "Pipeline", "InferenceProtocol"],
+            path: "examples/transformers/echo-predictor",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "iris-classifier",
+            dependencies: ["Transformer", "Pipeline", "InferenceProtocol"],
+            path: "examples/transformers/iris-classifier",
+            resources: [.copy("weights.json")],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -64,6 +115,25 @@ let package = Package(
             dependencies: ["InferenceProtocol", "InferenceGRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Tests/ProtocolTests",
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PredictorClientTests",
+            dependencies: ["PredictorClient", "InferenceProtocol"],
+            path: "Tests/PredictorClientTests",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TransformerTests",
+            dependencies: [
+                "Transformer", "Pipeline", "InferenceProtocol", "InferenceGRPC", "PredictorClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TransformerTests",
             swiftSettings: strictSettings
         ),
     ]

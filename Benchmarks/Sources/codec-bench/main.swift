@@ -84,13 +84,16 @@ func measure(rounds: Int, minTime: Double, _ operation: () throws -> Void) rethr
         samples.append((monotonicSeconds() - start) / Double(iterations))
     }
     samples.sort()
-    let median = samples.count % 2 == 1
+    let median =
+        samples.count % 2 == 1
         ? samples[samples.count / 2] : (samples[samples.count / 2 - 1] + samples[samples.count / 2]) / 2
     return (median, iterations)
 }
 
-func row(_ name: String, _ unit: String, _ value: String, _ seconds: Double, _ bytes: Int, _ rounds: Int, _ iterations: Int,
-         _ detail: String = "") {
+func row(
+    _ name: String, _ unit: String, _ value: String, _ seconds: Double, _ bytes: Int, _ rounds: Int, _ iterations: Int,
+    _ detail: String = ""
+) {
     print([name, "swift", unit, value, "\(seconds)", "\(bytes)", "\(rounds)", "\(iterations)", detail].joined(separator: "\t"))
     fflush(nil)
 }

@@ -1,0 +1,38 @@
+internal import Synchronization
+
+/// What a model step knows about the request besides its payload, and how it adds response headers.
+///
+/// A class shared by the steps of one call; `Sendable` because the only mutable state, the response headers,
+/// sits behind a `Mutex`.
+public final class InferenceContext: Sendable {
+    /// The incoming HTTP headers with lower-cased names, or the gRPC metadata.
+    public let headers: [String: String]
+    /// The predictor a transformer forwards to, if one is configured (`--predictor_host`).
+    public let predictor: (any RemotePredictor)?
+    /// The explainer `explain` forwards to, if one is configured.
+    public let explainer: (any RemotePredictor)?
+    private let addedHeaders = Mutex<[(name: String, value: String)]>([])
+
+    /// Creates a context.
+    /// - Parameters:
+    ///   - headers: Incoming headers, names lower-cased.
+    ///   - predictor: The remote predictor, if any.
+    ///   - explainer: The remote explainer, if any.
+    public init(headers: [String: String] = [:], predictor: (any RemotePredictor)? = nil, explainer: (any RemotePredictor)? = nil) {
+        self.headers = headers
+        self.predictor = predictor
+        self.explainer = explainer
+    }
+
+    /// The `x-request-id` header, used in the latency log and forwarded to the predictor.
+    public var requestID: String? { headers["x-request-id"] }
+
+    /// Adds a header to the response (KServe's `response_headers`). `content-length` is always dropped, and on v2
+    /// routes `content-type` too, as KServe does.
+    public func addResponseHeader(_ name: String, _ value: String) {
+        addedHeaders.withLock { $0.append((name.lowercased(), value)) }
+    }
+
+    /// The headers added so far.
+    public var responseHeaders: [(name: String, value: String)] { addedHeaders.withLock { $0 } }
+}
