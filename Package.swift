@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "Transformer", targets: ["Transformer"]),
         .executable(name: "echo-predictor", targets: ["echo-predictor"]),
         .executable(name: "iris-classifier", targets: ["iris-classifier"]),
+        .executable(name: "identity-transformer", targets: ["identity-transformer"]),
+        .executable(name: "iris-text-transformer", targets: ["iris-text-transformer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -107,7 +109,21 @@ let package = Package(
             name: "iris-classifier",
             dependencies: ["Transformer", "Pipeline", "InferenceProtocol"],
             path: "examples/transformers/iris-classifier",
+            exclude: ["train_weights.py"],
             resources: [.copy("weights.json")],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "identity-transformer",
+            dependencies: ["Transformer", "Pipeline"],
+            path: "examples/transformers/identity-transformer",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "iris-text-transformer",
+            dependencies: ["Transformer", "Pipeline", "InferenceProtocol"],
+            path: "examples/transformers/iris-text-transformer",
+            exclude: [],
             swiftSettings: strictSettings
         ),
         .testTarget(

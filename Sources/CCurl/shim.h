@@ -31,4 +31,16 @@ static inline CURLcode ccurl_easy_getinfo_pointer(CURL *handle, CURLINFO info, v
 static inline CURLMcode ccurl_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
 }
+// curl_global_init(CURL_GLOBAL_DEFAULT): the flag is a macro expression Swift does not import.
+static inline CURLcode ccurl_global_init_default(void) {
+    return curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+// The result of a finished transfer, read from the anonymous union of a CURLMSG_DONE message.
+static inline CURLcode ccurl_msg_result(const CURLMsg *message) {
+    return message->data.result;
+}
+// The size of the buffer CURLOPT_ERRORBUFFER writes to.
+static inline size_t ccurl_error_size(void) {
+    return CURL_ERROR_SIZE;
+}
 #endif

@@ -5,8 +5,20 @@ internal import Synchronization
 /// A class shared by the steps of one call; `Sendable` because the only mutable state, the response headers,
 /// sits behind a `Mutex`.
 public final class InferenceContext: Sendable {
+    /// The protocol a request arrived over.
+    public enum Inbound: Sendable, Equatable {
+        /// REST v1 (`/v1/models/{m}:predict|:explain`).
+        case restV1
+        /// REST v2 (`/v2/models/{m}/infer`).
+        case restV2
+        /// gRPC v2 (`ModelInfer`).
+        case grpcV2
+    }
+
     /// The incoming HTTP headers with lower-cased names, or the gRPC metadata.
     public let headers: [String: String]
+    /// The protocol the request arrived over (so `postprocess` can answer in kind).
+    public let inbound: Inbound
     /// The predictor a transformer forwards to, if one is configured (`--predictor_host`).
     public let predictor: (any RemotePredictor)?
     /// The explainer `explain` forwards to, if one is configured.
@@ -18,8 +30,11 @@ public final class InferenceContext: Sendable {
     ///   - headers: Incoming headers, names lower-cased.
     ///   - predictor: The remote predictor, if any.
     ///   - explainer: The remote explainer, if any.
-    public init(headers: [String: String] = [:], predictor: (any RemotePredictor)? = nil, explainer: (any RemotePredictor)? = nil) {
+    ///   - inbound: The protocol the request arrived over.
+    public init(headers: [String: String] = [:], inbound: Inbound = .restV2, predictor: (any RemotePredictor)? = nil,
+                explainer: (any RemotePredictor)? = nil) {
         self.headers = headers
+        self.inbound = inbound
         self.predictor = predictor
         self.explainer = explainer
     }

@@ -20,6 +20,22 @@ public struct PredictorConfig: Sendable, Equatable {
     public var timeoutSeconds: Int
     /// Extra attempts after a connection failure or UNAVAILABLE (`--predictor_request_retries`, default 0).
     public var retries: Int
+    /// CA bundle for TLS to the predictor (`REQUESTS_CA_BUNDLE`, `CURL_CA_BUNDLE`, `--predictor_ca_bundle`); `nil`
+    /// uses the system's trust store.
+    public var caBundlePath: String?
+    /// Whether to verify the predictor's certificate (on unless `--predictor_verify_ssl false`).
+    public var verifyTLS = true
+    /// Client certificate and key for mutual TLS (`--predictor_client_cert`, `--predictor_client_key`).
+    public var clientCertificatePath: String?
+    /// The client certificate's key.
+    public var clientKeyPath: String?
+    /// Headers forwarded to the predictor besides the standard ones (`--predictor_forward_headers a,b`).
+    public var extraForwardedHeaders: [String] = []
+    /// Inputs with at least this many elements go to a REST v2 predictor in binary form (FP16 and non-UTF-8 BYTES
+    /// always do).
+    public var binaryInputThreshold = 256
+    /// Most connections kept open to the predictor (`--predictor_max_connections`, default 64).
+    public var maxConnections = 64
 
     /// Creates a configuration; the defaults are KServe's.
     public init(host: String, wireProtocol: WireProtocol = .v1, useSSL: Bool = false, timeoutSeconds: Int = 600, retries: Int = 0) {

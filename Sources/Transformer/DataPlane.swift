@@ -78,7 +78,7 @@ public struct DataPlane: Sendable {
         -> (response: InferResponse, headers: [(name: String, value: String)])
     {
         let model = try await servingModel(request.modelName, loadingIfNeeded: loadingIfNeeded)
-        let context = InferenceContext(headers: headers, predictor: predictor, explainer: explainer)
+        let context = InferenceContext(headers: headers, inbound: loadingIfNeeded ? .grpcV2 : .restV2, predictor: predictor, explainer: explainer)
         let result = try await pipeline.run(model, payload: .inferRequest(request), verb: .predict, context: context)
         return (try response(from: result, answering: request), context.responseHeaders)
     }
@@ -96,9 +96,7 @@ public struct DataPlane: Sendable {
             // A model that returns its request's tensors answers with them as outputs.
             return InferResponse(answering: request, outputs: forwarded.inputs)
         case .v1(.json(let json)):
-            var writer = [UInt8]()
-            writer = V1Response(.json(json)).body
-            var response = try InferResponse(body: writer, jsonLength: nil)
+            var response = try InferResponse(body: V1Response(.json(json)).body, jsonLength: nil)
             response.useBinaryOutputs = request.useBinaryOutputs
             response.requestedOutputs = request.requestedOutputs
             return response
@@ -110,7 +108,7 @@ public struct DataPlane: Sendable {
     /// v1 predict or explain: `POST /v1/models/{m}:predict` / `:explain`.
     public func v1(_ request: V1Request, modelName: String, verb: Verb, headers: [String: String]) async throws -> V1Response {
         let model = try await servingModel(modelName)
-        let context = InferenceContext(headers: headers, predictor: predictor, explainer: explainer)
+        let context = InferenceContext(headers: headers, inbound: .restV1, predictor: predictor, explainer: explainer)
         let result = try await pipeline.run(model, payload: .v1(request.payload), verb: verb, context: context)
         var response: V1Response
         switch result {

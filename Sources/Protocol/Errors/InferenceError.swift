@@ -9,6 +9,7 @@ public struct InferenceError: Error, Sendable, CustomStringConvertible {
             case invalidInput, invalidRequestBody, modelNotFound, modelNotReady, serverNotReady, serverNotLive
             case notImplemented, unsupportedProtocol, inferenceFailed, payloadTooLarge, badGateway, gatewayTimeout
             case internalError
+            case predictorRejected(status: Int)
         }
         let kind: Kind
 
@@ -38,6 +39,9 @@ public struct InferenceError: Error, Sendable, CustomStringConvertible {
         public static let gatewayTimeout = Code(kind: .gatewayTimeout)
         /// Anything else (HTTP 500, gRPC INTERNAL).
         public static let internalError = Code(kind: .internalError)
+        /// The remote predictor refused the request with this 4xx status, which is passed on to the client
+        /// (gRPC: the matching code, e.g. INVALID_ARGUMENT for 400, NOT_FOUND for 404).
+        public static func predictorRejected(status: Int) -> Code { Code(kind: .predictorRejected(status: status)) }
 
         /// The HTTP status this code is answered with.
         public var httpStatus: Int {
@@ -51,6 +55,7 @@ public struct InferenceError: Error, Sendable, CustomStringConvertible {
             case .payloadTooLarge: 413
             case .badGateway: 502
             case .gatewayTimeout: 504
+            case .predictorRejected(let status): status
             }
         }
 

@@ -1,0 +1,121 @@
+public import InferenceProtocol
+internal import Logging
+public import PredictorClient
+
+/// A predictor (or explainer) reached over REST v1 or v2 through the libcurl client: KServe's default `predict`,
+/// `explain` and predictor health check (spec §7.3, §7.6, §7.7), with errors a client can act on.
+public struct RESTPredictor: RemotePredictor {
+    /// The predictor's configuration.
+    public let config: PredictorConfig
+    let client: HTTPClient
+    let headers: ForwardedHeaders
+
+    /// A predictor using `client` (one client, and so one connection pool, per process).
+    public init(config: PredictorConfig, client: HTTPClient) {
+        self.config = config
+        self.client = client
+        self.headers = ForwardedHeaders(extra: config.extraForwardedHeaders)
+    }
+
+    func url(_ path: String) -> String { PredictorURL(host: config.host, useSSL: config.useSSL, path: path).description }
+
+    /// Sends the payload: `POST /v1/models/<name>:predict|:explain` (v1) or `POST /v2/models/<name>/infer` (v2).
+    public func call(_ payload: Payload, modelName: String, verb: Verb, context: InferenceContext) async throws -> Payload {
+        let wireProtocol = verb == .explain ? PredictorConfig.WireProtocol.v1 : config.wireProtocol
+        let path = wireProtocol == .v1 ? "v1/models/\(modelName):\(verb.rawValue)" : "v2/models/\(modelName)/infer"
+        var request = HTTPClient.Request(method: "POST", url: url(path), headers: headers.select(from: context.headers))
+        switch payload {
+        case .v1(.json(let json)):
+            request.body = V1Response(.json(json)).body
+            request.headers.append(("content-type", "application/json"))
+        case .v1(.raw(let bytes, let contentType)):
+            request.body = bytes
+            request.headers.append(("content-type", contentType ?? "application/octet-stream"))
+        case .inferRequest(let inferRequest):
+            let body = try inferRequest.restBody { input in input.elementCount >= config.binaryInputThreshold }
+            request.body = body.bytes
+            request.headers.append(("content-type", body.contentType))
+            if let jsonLength = body.jsonLength { request.headers.append(("inference-header-content-length", String(jsonLength))) }
+        case .inferResponse(let response):
+            throw InferenceError.invalidInput("preprocess returned a v2 response for model \(response.modelName); a request was expected")
+        }
+        let response = try await send(request)
+        guard (200..<300).contains(response.status) else { throw Self.error(for: response, url: request.url) }
+        if wireProtocol == .v1 {
+            return .json(try Self.decodeJSON(response.body, url: request.url))
+        }
+        let jsonLength = response.value(forHeader: "inference-header-content-length").flatMap { Int($0) }
+        do {
+            return .inferResponse(try InferResponse(body: response.body, jsonLength: jsonLength))
+        } catch {
+            throw InferenceError(code: .badGateway, message: "Predictor \(request.url) answered with an invalid v2 body: \(error.message)")
+        }
+    }
+
+    /// Sends with the configured retries: only connection failures are retried, with exponential backoff
+    /// (0.1 s doubling up to 1 s), as KServe's gRPC retry policy does for UNAVAILABLE.
+    func send(_ request: HTTPClient.Request) async throws(InferenceError) -> HTTPClient.Response {
+        var attempt = 0
+        while true {
+            do {
+                return try await client.execute(request)
+            } catch let error as HTTPClientError {
+                if error.code == .connectionFailed && attempt < config.retries {
+                    attempt += 1
+                    try? await Task.sleep(for: .milliseconds(min(100 << (attempt - 1), 1000)))
+                    continue
+                }
+                throw InferenceError(error)
+            } catch let error as InferenceError {
+                throw error
+            } catch {
+                throw InferenceError(code: .badGateway, message: "Predictor call to \(request.url) failed: \(error)")
+            }
+        }
+    }
+
+    /// A predictor's non-2xx answer as an error: 4xx passed on with its status and message, 5xx as 502.
+    static func error(for response: HTTPClient.Response, url: String) -> InferenceError {
+        let text = predictorMessage(response)
+        if (400..<500).contains(response.status) {
+            return InferenceError(code: .predictorRejected(status: response.status), message: text.isEmpty ? "Predictor \(url) answered \(response.status)" : text)
+        }
+        return InferenceError(code: .badGateway, message: "Predictor \(url) answered \(response.status)" + (text.isEmpty ? "" : ": \(text)"))
+    }
+
+    /// The predictor's `error` field when its body is a JSON object with one, else its body text (truncated).
+    static func predictorMessage(_ response: HTTPClient.Response) -> String {
+        if let json = try? decodeJSON(response.body, url: ""), case .string(let message)? = json["error"] { return message }
+        return String(decoding: response.body.prefix(1024), as: UTF8.self)
+    }
+
+    static func decodeJSON(_ body: [UInt8], url: String) throws(InferenceError) -> JSONValue {
+        do throws(InferenceError) {
+            let request = try V1Request(body: body, headers: ["content-type": "application/json"])
+            guard case .json(let value) = request.payload else { throw .invalidInput("not JSON") }
+            return value
+        } catch {
+            throw InferenceError(code: .badGateway, message: "Predictor \(url) answered with invalid JSON: \(error.message)")
+        }
+    }
+
+    /// v1: `GET /` answering `{"status":"alive"}`; v2: `GET /v2/health/ready` answering `{"ready":true}`.
+    public func isServerReady() async throws -> Bool {
+        let path = config.wireProtocol == .v1 ? "" : "v2/health/ready"
+        let response = try await send(HTTPClient.Request(method: "GET", url: url(path)))
+        guard (200..<300).contains(response.status) else { throw Self.error(for: response, url: url(path)) }
+        let json = try Self.decodeJSON(response.body, url: url(path))
+        if config.wireProtocol == .v1 { return json["status"]?.stringValue?.lowercased() == "alive" }
+        return json["ready"] == .bool(true)
+    }
+
+    /// v1: `GET /v1/models/<m>` (`ready` field; 503 and failures → false); v2: `GET /v2/models/<m>/ready` (any 2xx).
+    public func isModelReady(_ modelName: String) async -> Bool {
+        let path = config.wireProtocol == .v1 ? "v1/models/\(modelName)" : "v2/models/\(modelName)/ready"
+        guard let response = try? await send(HTTPClient.Request(method: "GET", url: url(path))), (200..<300).contains(response.status) else {
+            return false
+        }
+        if config.wireProtocol == .v2 { return true }
+        return (try? Self.decodeJSON(response.body, url: ""))?["ready"] == .bool(true)
+    }
+}

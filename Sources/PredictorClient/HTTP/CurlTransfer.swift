@@ -1,0 +1,187 @@
+internal import CCurl
+
+/// One request on the wire: an easy handle configured from an ``InFlightRequest``, and the response as libcurl
+/// delivers it. Lives on the loop thread only, from ``CurlMultiDriver`` adding it to the multi handle until the
+/// driver removes it; libcurl's callbacks reach it through an unretained pointer (the driver keeps it alive).
+final class CurlTransfer {
+    /// Options that are the same for every transfer of a client, converted once from its configuration.
+    struct Settings: Sendable {
+        var timeoutMilliseconds: Int?
+        var connectTimeoutMilliseconds: Int?
+        var caBundlePath: String?
+        var clientCertificatePath: String?
+        var clientKeyPath: String?
+        var verify: Bool
+        var http2PriorKnowledge: Bool
+
+        init(_ configuration: HTTPClient.Configuration) {
+            timeoutMilliseconds = configuration.timeout?.curlMilliseconds
+            connectTimeoutMilliseconds = configuration.connectTimeout?.curlMilliseconds
+            caBundlePath = configuration.tls.caBundlePath
+            clientCertificatePath = configuration.tls.clientCertificatePath
+            clientKeyPath = configuration.tls.clientKeyPath
+            verify = configuration.tls.verify
+            http2PriorKnowledge = configuration.http2PriorKnowledge
+        }
+    }
+
+    /// The request this transfer carries out; also keeps its body alive for `CURLOPT_POSTFIELDS`.
+    let inFlight: InFlightRequest
+    /// The easy handle, returned to the driver's pool when the transfer ends.
+    let easy: CurlEasyHandle
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var responseHeaders: [(name: String, value: String)] = []
+    private var responseBody: [UInt8] = []
+
+    /// A transfer of `inFlight`'s request on `easy`, a freshly reset handle; ``configure(_:)`` sets its options.
+    init(_ inFlight: InFlightRequest, easy: CurlEasyHandle) {
+        self.inFlight = inFlight
+        self.easy = easy
+    }
+
+    deinit {
+        curl_slist_free_all(headerList)
+    }
+
+    /// The opaque pointer libcurl hands back to the callbacks and `CURLINFO_PRIVATE`.
+    var opaque: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+    /// The transfer whose ``opaque`` pointer is `pointer`.
+    static func from(_ pointer: UnsafeMutableRawPointer) -> CurlTransfer {
+        Unmanaged<CurlTransfer>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    /// Sets every option of the request on the easy handle; returns the first option libcurl refused.
+    func configure(_ settings: Settings) -> CURLcode {
+        let raw = easy.raw
+        let request = inFlight.request
+        var result = CURLE_OK
+        func check(_ code: CURLcode) { if result == CURLE_OK { result = code } }
+        func set(_ option: CURLoption, _ value: Int) { check(ccurl_easy_setopt_long(raw, option, value)) }
+        func set(_ option: CURLoption, _ value: String) { check(value.withCString { ccurl_easy_setopt_string(raw, option, $0) }) }
+
+        set(CURLOPT_URL, request.url)
+        set(CURLOPT_NOSIGNAL, 1)
+        set(CURLOPT_TCP_KEEPALIVE, 1)
+        check(ccurl_easy_setopt_pointer(raw, CURLOPT_PRIVATE, opaque))
+        check(ccurl_easy_setopt_pointer(raw, CURLOPT_WRITEDATA, opaque))
+        check(
+            ccurl_easy_setopt_write_callback(raw) { data, size, count, user in
+                let length = size * count
+                if length > 0, let data, let user {
+                    CurlTransfer.from(user).responseBody.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+                }
+                return length
+            })
+        check(ccurl_easy_setopt_pointer(raw, CURLOPT_HEADERDATA, opaque))
+        check(
+            ccurl_easy_setopt_header_callback(raw) { data, size, count, user in
+                let length = size * count
+                if length > 0, let data, let user {
+                    CurlTransfer.from(user).receivedHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
+                }
+                return length
+            })
+
+        if let milliseconds = settings.timeoutMilliseconds { set(CURLOPT_TIMEOUT_MS, milliseconds) }
+        if let milliseconds = settings.connectTimeoutMilliseconds { set(CURLOPT_CONNECTTIMEOUT_MS, milliseconds) }
+        if settings.http2PriorKnowledge {
+            set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE))
+            set(CURLOPT_PIPEWAIT, 1)
+        } else {
+            set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
+        }
+        if let path = settings.caBundlePath { set(CURLOPT_CAINFO, path) }
+        if let path = settings.clientCertificatePath { set(CURLOPT_SSLCERT, path) }
+        if let path = settings.clientKeyPath { set(CURLOPT_SSLKEY, path) }
+        if !settings.verify {
+            set(CURLOPT_SSL_VERIFYPEER, 0)
+            set(CURLOPT_SSL_VERIFYHOST, 0)
+        }
+
+        // Header fields. An empty `Expect:` stops libcurl from sending `Expect: 100-continue` on bodies over 1 MB
+        // and then waiting a second for an interim response many servers never send; an empty `Content-Type:`
+        // stops it from labelling a body it did not get a type for as a form.
+        var hasContentType = false
+        for (name, value) in request.headers {
+            switch name.lowercased() {
+            case "content-length", "transfer-encoding", "expect": continue
+            case "content-type": hasContentType = true
+            default: break
+            }
+            // `Name:` with nothing after it would remove the field; libcurl spells an empty value `Name;`.
+            appendHeader(value.isEmpty ? "\(name);" : "\(name): \(value)")
+        }
+        appendHeader("Expect:")
+        if !hasContentType { appendHeader("Content-Type:") }
+        check(ccurl_easy_setopt_pointer(raw, CURLOPT_HTTPHEADER, headerList))
+
+        // Method and body. `CURLOPT_POSTFIELDS` does not copy: the body's storage is owned by `inFlight`, which
+        // this transfer keeps alive until libcurl is done with it, and an array that is never mutated does not
+        // move its elements, so the pointer stays valid after `withUnsafeBytes` returns.
+        if let body = request.body {
+            check(ccurl_easy_setopt_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
+            if let base = body.withUnsafeBytes({ $0.baseAddress }), !body.isEmpty {
+                check(ccurl_easy_setopt_pointer(raw, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: base)))
+            } else {
+                set(CURLOPT_COPYPOSTFIELDS, "")
+            }
+            if request.method != "POST" { set(CURLOPT_CUSTOMREQUEST, request.method) }
+        } else {
+            switch request.method {
+            case "GET":
+                set(CURLOPT_HTTPGET, 1)
+            case "HEAD":
+                set(CURLOPT_NOBODY, 1)
+            case "POST":
+                check(ccurl_easy_setopt_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, 0))
+                set(CURLOPT_COPYPOSTFIELDS, "")
+            default:
+                set(CURLOPT_CUSTOMREQUEST, request.method)
+            }
+        }
+        return result
+    }
+
+    private func appendHeader(_ line: String) {
+        headerList = line.withCString { curl_slist_append(headerList, $0) }
+    }
+
+    /// One header line as libcurl delivers it, CRLF included. A status line starts a new header block (after a
+    /// 1xx interim response only the final block is kept); a `Content-Length` sizes the body buffer up front.
+    private func receivedHeaderLine(_ line: UnsafeRawBufferPointer) {
+        var end = line.count
+        while end > 0, line[end - 1] == UInt8(ascii: "\n") || line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        guard end > 0 else { return }
+        if end >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
+            line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/")
+        {
+            responseHeaders.removeAll(keepingCapacity: true)
+            return
+        }
+        guard let colon = line[..<end].firstIndex(of: UInt8(ascii: ":")) else { return }
+        var start = colon + 1
+        while start < end, line[start] == UInt8(ascii: " ") || line[start] == UInt8(ascii: "\t") { start += 1 }
+        var stop = end
+        while stop > start, line[stop - 1] == UInt8(ascii: " ") || line[stop - 1] == UInt8(ascii: "\t") { stop -= 1 }
+        let name = String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self).lowercased()
+        let value = String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<stop]), as: UTF8.self)
+        if name == "content-length", let length = Int(value), length > 0, responseBody.isEmpty {
+            responseBody.reserveCapacity(min(length, 1 << 28))
+        }
+        responseHeaders.append((name: name, value: value))
+    }
+
+    /// The outcome of the transfer once libcurl reports it done with `result`. Moves the collected response out.
+    func finish(_ result: CURLcode) -> Result<HTTPClient.Response, HTTPClientError> {
+        guard result == CURLE_OK else {
+            return .failure(HTTPClientError(result: result, errorText: easy.errorText, request: inFlight.request))
+        }
+        var status = 0
+        _ = ccurl_easy_getinfo_long(easy.raw, CURLINFO_RESPONSE_CODE, &status)
+        let response = HTTPClient.Response(status: status, headers: responseHeaders, body: responseBody)
+        responseHeaders = []
+        responseBody = []
+        return .success(response)
+    }
+}
