@@ -311,12 +311,14 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
         }
     }
 
+    /// GETs only: nginx answers a `return` location before reading a request body and then resets the HTTP/2
+    /// stream, which libcurl 7.88 reports as an error (curl's own command line fails the same way).
     @Test(.enabled(if: NginxServer.isAvailable)) func http2WithPriorKnowledge() async throws {
         let nginx = try NginxServer(body: "$server_protocol", http2: true)
         defer { nginx.stop() }
         try await withHTTPClient(configuration: .init(http2PriorKnowledge: true, maxConnectionsPerHost: 2)) { client in
             let responses = try await withThrowingTaskGroup(of: HTTPClient.Response.self) { group in
-                for _ in 0..<50 { group.addTask { try await client.execute(.init(method: "POST", url: nginx.url("/"), body: [1, 2, 3])) } }
+                for _ in 0..<50 { group.addTask { try await client.execute(.init(url: nginx.url("/"))) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(responses.count == 50)

@@ -35,9 +35,10 @@ final class ChildProcess: @unchecked Sendable {
         return String(decoding: bytes.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
     }
 
-    /// Sends SIGTERM to the process and waits for it to exit.
+    /// Kills the process by its PID and waits for it to exit. SIGKILL, because a child spawned from a thread of the
+    /// concurrency pool inherits that thread's signal mask, in which SIGTERM may be blocked.
     func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 }

@@ -40,6 +40,9 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self):
         global connections
         super().setup()
+        # Headers and body go out in separate writes: without this, Nagle's algorithm and the client's delayed ACK
+        # add 40 ms to every response on a kept-alive connection.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with lock:
             connections += 1
 

@@ -65,7 +65,7 @@ import Testing
             expect(try await client.execute(uri: "/v1/unknown", method: .get), .notFound, #"{"detail":"Not Found"}"#)
             expect(try await client.execute(uri: "/v2/", method: .get), .notFound, #"{"detail":"Not Found"}"#)
             expect(try await client.execute(uri: "/v2/health/live", method: .post), .methodNotAllowed, #"{"detail":"Method Not Allowed"}"#)
-            expect(try await client.execute(uri: "/", method: .head), .methodNotAllowed, "")
+            #expect(try await client.execute(uri: "/", method: .head).status == .methodNotAllowed)
             expect(try await client.execute(uri: "/v2/models/TestModel/infer", method: .get), .methodNotAllowed,
                    #"{"detail":"Method Not Allowed"}"#)
             expect(try await client.execute(uri: "/v2/models/TestModel/versions/1", method: .get), .notImplemented,

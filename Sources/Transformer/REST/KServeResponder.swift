@@ -39,6 +39,10 @@ public struct KServeResponder: HTTPResponder {
             response = try await route(request)
         } catch let error as InferenceError {
             response = Self.errorResponse(error)
+        } catch is NIOTooManyBytesError {
+            response = Self.errorResponse(
+                InferenceError(code: .payloadTooLarge, message: "Request body is larger than the limit of \(maxBodySize) bytes.")
+            )
         } catch let error as HTTPError where error.status == .contentTooLarge {
             response = Self.errorResponse(
                 InferenceError(code: .payloadTooLarge, message: "Request body is larger than the limit of \(maxBodySize) bytes.")
