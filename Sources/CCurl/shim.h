@@ -39,6 +39,10 @@ static inline CURLcode ccurl_global_init_default(void) {
 static inline CURLcode ccurl_msg_result(const CURLMsg *message) {
     return message->data.result;
 }
+// The version of the libcurl loaded at run time, as 0xXXYYZZ (7.88.1 is 0x075801).
+static inline unsigned int ccurl_version_num(void) {
+    return curl_version_info(CURLVERSION_NOW)->version_num;
+}
 // The size of the buffer CURLOPT_ERRORBUFFER writes to.
 static inline size_t ccurl_error_size(void) {
     return CURL_ERROR_SIZE;

@@ -31,8 +31,10 @@ public final class InferenceContext: Sendable {
     ///   - predictor: The remote predictor, if any.
     ///   - explainer: The remote explainer, if any.
     ///   - inbound: The protocol the request arrived over.
-    public init(headers: [String: String] = [:], inbound: Inbound = .restV2, predictor: (any RemotePredictor)? = nil,
-                explainer: (any RemotePredictor)? = nil) {
+    public init(
+        headers: [String: String] = [:], inbound: Inbound = .restV2, predictor: (any RemotePredictor)? = nil,
+        explainer: (any RemotePredictor)? = nil
+    ) {
         self.headers = headers
         self.inbound = inbound
         self.predictor = predictor

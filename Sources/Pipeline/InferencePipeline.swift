@@ -15,8 +15,10 @@ public struct InferencePipeline: Sendable {
     public var traceLogger: Logger
 
     /// Creates a pipeline.
-    public init(predictorProtocol: PredictorConfig.WireProtocol = .v1, latencyLogging: Bool = false,
-                traceLogger: Logger = Logger(label: "kserve.trace")) {
+    public init(
+        predictorProtocol: PredictorConfig.WireProtocol = .v1, latencyLogging: Bool = false,
+        traceLogger: Logger = Logger(label: "kserve.trace")
+    ) {
         self.predictorProtocol = predictorProtocol
         self.latencyLogging = latencyLogging
         self.traceLogger = traceLogger

@@ -25,9 +25,11 @@ public struct DataPlane: Sendable {
     public let cloudEventSettings: CloudEventSettings
 
     /// Creates a data plane.
-    public init(repository: ModelRepository, pipeline: InferencePipeline = InferencePipeline(), predictor: (any RemotePredictor)? = nil,
-                explainer: (any RemotePredictor)? = nil, predictorHealthCheck: Bool = false,
-                cloudEventSettings: CloudEventSettings = CloudEventSettings()) {
+    public init(
+        repository: ModelRepository, pipeline: InferencePipeline = InferencePipeline(), predictor: (any RemotePredictor)? = nil,
+        explainer: (any RemotePredictor)? = nil, predictorHealthCheck: Bool = false,
+        cloudEventSettings: CloudEventSettings = CloudEventSettings()
+    ) {
         self.repository = repository
         self.pipeline = pipeline
         self.predictor = predictor
@@ -74,7 +76,9 @@ public struct DataPlane: Sendable {
 
     /// v2 inference: `POST /v2/models/{m}/infer` (REST) or `ModelInfer` (gRPC, which loads a not-ready model first).
     /// - Returns: The response, and the headers the model added.
-    public func infer(_ request: InferRequest, headers: [String: String], loadingIfNeeded: Bool = false) async throws
+    public func infer(
+        _ request: InferRequest, headers: [String: String], loadingIfNeeded: Bool = false
+    ) async throws
         -> (response: InferResponse, headers: [(name: String, value: String)])
     {
         let model = try await servingModel(request.modelName, loadingIfNeeded: loadingIfNeeded)
@@ -117,8 +121,9 @@ public struct DataPlane: Sendable {
         case .inferResponse(let inferResponse):
             response = try V1Response(inferResponse, answering: request, modelName: modelName, cloudEventSettings: cloudEventSettings)
         case .inferRequest(let inferRequest):
-            response = try V1Response(InferResponse(answering: inferRequest, outputs: inferRequest.inputs), answering: request,
-                                      modelName: modelName, cloudEventSettings: cloudEventSettings)
+            response = try V1Response(
+                InferResponse(answering: inferRequest, outputs: inferRequest.inputs), answering: request,
+                modelName: modelName, cloudEventSettings: cloudEventSettings)
         }
         for header in context.responseHeaders where header.name != "content-length" {
             response.headers.append(header)

@@ -467,9 +467,8 @@ private func mixedInputs() throws -> [InferInput] {
             try await tasks.waitForAll()
         }
     }
-}
 
-@Suite struct RPCErrorMappingTests {
+    /// The one mapping of spec §6.5 (Swift), plus a predictor's 4xx passed on.
     @Test(arguments: [
         (InferenceError.Code.invalidInput, RPCError.Code.invalidArgument),
         (.invalidRequestBody, .invalidArgument),
@@ -491,7 +490,7 @@ private func mixedInputs() throws -> [InferInput] {
         (.predictorRejected(status: 422), .invalidArgument),
         (.predictorRejected(status: 429), .resourceExhausted),
     ])
-    func everyCodeMaps(_ code: InferenceError.Code, _ expected: RPCError.Code) {
+    func everyInferenceErrorCodeMapsToItsStatus(_ code: InferenceError.Code, _ expected: RPCError.Code) {
         let error = RPCError(InferenceError(code: code, message: "message for \(code)"))
         #expect(error.code == expected)
         #expect(error.message == "message for \(code)")

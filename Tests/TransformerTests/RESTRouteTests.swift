@@ -7,22 +7,27 @@ import Logging
 import NIOCore
 import Pipeline
 import Testing
+
 @testable import Transformer
 
 /// The REST routes, in process (HummingbirdTesting's router mode) and over a live socket, against the behaviours
 /// KServe's own tests assert (spec §10).
 @Suite struct RESTRouteTests {
-    static func application(_ models: [(model: any Model, ready: Bool)], maxBodySize: Int = 1 << 20, healthCheck: (any RemotePredictor)? = nil)
+    static func application(
+        _ models: [(model: any Model, ready: Bool)], maxBodySize: Int = 1 << 20, healthCheck: (any RemotePredictor)? = nil
+    )
         async throws -> some ApplicationProtocol
     {
         let repository = ModelRepository()
         for entry in models { try await repository.register(entry.model, ready: entry.ready) }
         let dataPlane = DataPlane(repository: repository, predictor: healthCheck, predictorHealthCheck: healthCheck != nil)
-        let responder = KServeResponder(dataPlane: dataPlane, maxBodySize: maxBodySize, metrics: { PrometheusMetrics.exposition() },
-                                        accessLogger: nil, logger: Logger(label: "test"))
-        return Application(responder: responder,
-                           server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
-                           configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let responder = KServeResponder(
+            dataPlane: dataPlane, maxBodySize: maxBodySize, metrics: { PrometheusMetrics.exposition() },
+            accessLogger: nil, logger: Logger(label: "test"))
+        return Application(
+            responder: responder,
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 
     static let standardModels: [(model: any Model, ready: Bool)] = [
@@ -43,18 +48,25 @@ import Testing
             expect(try await client.execute(uri: "/", method: .get), .ok, #"{"status":"alive"}"#)
             expect(try await client.execute(uri: "/v2/health/live", method: .get), .ok, #"{"live":true}"#)
             expect(try await client.execute(uri: "/v2/health/ready", method: .get), .ok, #"{"ready":true}"#)
-            expect(try await client.execute(uri: "/v1/models", method: .get), .ok,
-                   #"{"models":["TestModel","DateTimeModel","FP16OutputModel","NotReady","throwing","headers","meta"]}"#)
-            expect(try await client.execute(uri: "/v2", method: .get), .ok,
-                   #"{"name":"kserve","version":"0.20.0","extensions":["model_repository_extension"]}"#)
+            expect(
+                try await client.execute(uri: "/v1/models", method: .get), .ok,
+                #"{"models":["TestModel","DateTimeModel","FP16OutputModel","NotReady","throwing","headers","meta"]}"#)
+            expect(
+                try await client.execute(uri: "/v2", method: .get), .ok,
+                #"{"name":"kserve","version":"0.20.0","extensions":["model_repository_extension"]}"#)
             expect(try await client.execute(uri: "/v1/models/TestModel", method: .get), .ok, #"{"name":"TestModel","ready":true}"#)
             expect(try await client.execute(uri: "/v2/models/TestModel/ready", method: .get), .ok, #"{"name":"TestModel","ready":true}"#)
-            expect(try await client.execute(uri: "/v1/models/InvalidModel", method: .get), .notFound,
-                   #"{"error":"Model with name InvalidModel does not exist."}"#)
+            expect(
+                try await client.execute(uri: "/v1/models/InvalidModel", method: .get), .notFound,
+                #"{"error":"Model with name InvalidModel does not exist."}"#)
             let metadata = try await client.execute(uri: "/v2/models/meta", method: .get)
-            expect(metadata, .ok, #"{"name":"meta","versions":null,"platform":"","inputs":[{"name":"input-0","datatype":"FP32","shape":[-1,4]}],"outputs":[{"name":"output-0","datatype":"INT64","shape":[-1]}]}"#)
-            expect(try await client.execute(uri: "/v2/models/TestModel", method: .get), .ok,
-                   #"{"name":"TestModel","versions":null,"platform":"","inputs":[],"outputs":[]}"#)
+            expect(
+                metadata, .ok,
+                #"{"name":"meta","versions":null,"platform":"","inputs":[{"name":"input-0","datatype":"FP32","shape":[-1,4]}],"outputs":[{"name":"output-0","datatype":"INT64","shape":[-1]}]}"#
+            )
+            expect(
+                try await client.execute(uri: "/v2/models/TestModel", method: .get), .ok,
+                #"{"name":"TestModel","versions":null,"platform":"","inputs":[],"outputs":[]}"#)
             let metrics = try await client.execute(uri: "/metrics", method: .get)
             #expect(metrics.status == .ok)
         }
@@ -66,12 +78,15 @@ import Testing
             expect(try await client.execute(uri: "/v2/", method: .get), .notFound, #"{"detail":"Not Found"}"#)
             expect(try await client.execute(uri: "/v2/health/live", method: .post), .methodNotAllowed, #"{"detail":"Method Not Allowed"}"#)
             #expect(try await client.execute(uri: "/", method: .head).status == .methodNotAllowed)
-            expect(try await client.execute(uri: "/v2/models/TestModel/infer", method: .get), .methodNotAllowed,
-                   #"{"detail":"Method Not Allowed"}"#)
-            expect(try await client.execute(uri: "/v2/models/TestModel/versions/1", method: .get), .notImplemented,
-                   #"{"error":"Model versioning not supported yet."}"#)
-            expect(try await client.execute(uri: "/v2/models/TestModel/versions/1/infer", method: .post, body: ByteBuffer(string: "{}")),
-                   .notImplemented, #"{"error":"Model versioning not supported yet."}"#)
+            expect(
+                try await client.execute(uri: "/v2/models/TestModel/infer", method: .get), .methodNotAllowed,
+                #"{"detail":"Method Not Allowed"}"#)
+            expect(
+                try await client.execute(uri: "/v2/models/TestModel/versions/1", method: .get), .notImplemented,
+                #"{"error":"Model versioning not supported yet."}"#)
+            expect(
+                try await client.execute(uri: "/v2/models/TestModel/versions/1/infer", method: .post, body: ByteBuffer(string: "{}")),
+                .notImplemented, #"{"error":"Model versioning not supported yet."}"#)
         }
     }
 
@@ -84,13 +99,17 @@ import Testing
                 expect(response, .ok, #"{"predictions":[[1,2]]}"#)
                 #expect(response.headers[.contentType] == "application/json")
             }
-            expect(try await client.execute(uri: "/v1/models/Nope:predict", method: .post, headers: Self.json, body: body), .notFound,
-                   #"{"error":"Model with name Nope does not exist."}"#)
-            expect(try await client.execute(uri: "/v1/models/TestModel:predict", method: .post, headers: Self.json,
-                                            body: ByteBuffer(string: #"{"instances":"invalid"}"#)),
-                   .badRequest, #"{"error":"Expected \"instances\" to be a list"}"#)
-            let malformed = try await client.execute(uri: "/v1/models/TestModel:predict", method: .post, headers: Self.json,
-                                                     body: ByteBuffer(string: "{"))
+            expect(
+                try await client.execute(uri: "/v1/models/Nope:predict", method: .post, headers: Self.json, body: body), .notFound,
+                #"{"error":"Model with name Nope does not exist."}"#)
+            expect(
+                try await client.execute(
+                    uri: "/v1/models/TestModel:predict", method: .post, headers: Self.json,
+                    body: ByteBuffer(string: #"{"instances":"invalid"}"#)),
+                .badRequest, #"{"error":"Expected \"instances\" to be a list"}"#)
+            let malformed = try await client.execute(
+                uri: "/v1/models/TestModel:predict", method: .post, headers: Self.json,
+                body: ByteBuffer(string: "{"))
             #expect(malformed.status == .badRequest)
             #expect(String(buffer: malformed.body).hasPrefix(#"{"error":"Unrecognized request format: "#))
         }
@@ -101,12 +120,18 @@ import Testing
             let message = #"{"error":"Model with name NotReady is not ready."}"#
             expect(try await client.execute(uri: "/v1/models/NotReady", method: .get), .serviceUnavailable, message)
             expect(try await client.execute(uri: "/v2/models/NotReady/ready", method: .get), .serviceUnavailable, message)
-            expect(try await client.execute(uri: "/v1/models/NotReady:predict", method: .post, headers: Self.json,
-                                            body: ByteBuffer(string: #"{"instances":[]}"#)), .serviceUnavailable, message)
-            expect(try await client.execute(uri: "/v1/models/NotReady:explain", method: .post, headers: Self.json,
-                                            body: ByteBuffer(string: #"{"instances":[]}"#)), .serviceUnavailable, message)
-            expect(try await client.execute(uri: "/v2/models/NotReady/infer", method: .post, headers: Self.json,
-                                            body: ByteBuffer(string: #"{"inputs":[]}"#)), .serviceUnavailable, message)
+            expect(
+                try await client.execute(
+                    uri: "/v1/models/NotReady:predict", method: .post, headers: Self.json,
+                    body: ByteBuffer(string: #"{"instances":[]}"#)), .serviceUnavailable, message)
+            expect(
+                try await client.execute(
+                    uri: "/v1/models/NotReady:explain", method: .post, headers: Self.json,
+                    body: ByteBuffer(string: #"{"instances":[]}"#)), .serviceUnavailable, message)
+            expect(
+                try await client.execute(
+                    uri: "/v2/models/NotReady/infer", method: .post, headers: Self.json,
+                    body: ByteBuffer(string: #"{"inputs":[]}"#)), .serviceUnavailable, message)
             // Server readiness does not depend on model readiness.
             expect(try await client.execute(uri: "/v2/health/ready", method: .get), .ok, #"{"ready":true}"#)
         }
@@ -115,35 +140,49 @@ import Testing
     @Test(arguments: [TestingSetup.router, .live])
     func v2Infer(_ setup: TestingSetup) async throws {
         try await Self.application(Self.standardModels).test(setup) { client in
-            let response = try await client.execute(uri: "/v2/models/TestModel/infer", method: .post, headers: Self.json,
-                                                    body: ByteBuffer(string: #"{"id":"1","inputs":[{"name":"input-0","shape":[1,2],"datatype":"INT32","data":[[1,2]]}]}"#))
-            expect(response, .ok, #"{"model_name":"TestModel","model_version":null,"id":"1","parameters":null,"outputs":[{"name":"output-0","shape":[1,2],"datatype":"INT32","parameters":null,"data":[1,2]}]}"#)
+            let response = try await client.execute(
+                uri: "/v2/models/TestModel/infer", method: .post, headers: Self.json,
+                body: ByteBuffer(string: #"{"id":"1","inputs":[{"name":"input-0","shape":[1,2],"datatype":"INT32","data":[[1,2]]}]}"#))
+            expect(
+                response, .ok,
+                #"{"model_name":"TestModel","model_version":null,"id":"1","parameters":null,"outputs":[{"name":"output-0","shape":[1,2],"datatype":"INT32","parameters":null,"data":[1,2]}]}"#
+            )
             #expect(response.headers[.contentType] == "application/json")
             // Parameters round-trip (test_infer_parameters_v2).
-            let parameters = try await client.execute(uri: "/v2/models/TestModel/infer", method: .post, headers: Self.json,
-                                                      body: ByteBuffer(string: #"{"id":"2","parameters":{"a":"s","b":true,"c":3,"d":1.5},"inputs":[{"name":"i","shape":[1],"datatype":"FP64","parameters":{"x":"y"},"data":[1.5]}]}"#))
+            let parameters = try await client.execute(
+                uri: "/v2/models/TestModel/infer", method: .post, headers: Self.json,
+                body: ByteBuffer(
+                    string:
+                        #"{"id":"2","parameters":{"a":"s","b":true,"c":3,"d":1.5},"inputs":[{"name":"i","shape":[1],"datatype":"FP64","parameters":{"x":"y"},"data":[1.5]}]}"#
+                ))
             #expect(String(buffer: parameters.body).contains(#""parameters":{"x":"y"},"data":[1.5]"#))
         }
     }
 
     @Test func fp16OutputAsBinaryMatchesKServe() async throws {
         try await Self.application(Self.standardModels).test(.router) { client in
-            let request = #"{"id":"123","inputs":[{"name":"in","shape":[1],"datatype":"FP32","data":[1.0]}],"outputs":[{"name":"fp16_output","parameters":{"binary_data":true}},{"name":"fp32_output","parameters":{"binary_data":false}}]}"#
-            let response = try await client.execute(uri: "/v2/models/FP16OutputModel/infer", method: .post, headers: Self.json, body: ByteBuffer(string: request))
+            let request =
+                #"{"id":"123","inputs":[{"name":"in","shape":[1],"datatype":"FP32","data":[1.0]}],"outputs":[{"name":"fp16_output","parameters":{"binary_data":true}},{"name":"fp32_output","parameters":{"binary_data":false}}]}"#
+            let response = try await client.execute(
+                uri: "/v2/models/FP16OutputModel/infer", method: .post, headers: Self.json, body: ByteBuffer(string: request))
             #expect(response.status == .ok)
             #expect(response.headers[HTTPField.Name("inference-header-content-length")!] == "345")
             #expect(response.headers[.contentType] == "application/octet-stream")
             #expect(response.body.readableBytes == 345 + 16)
             // FP16 output as JSON: 400 (test_fp16_output_not_binary_data).
-            let json = try await client.execute(uri: "/v2/models/FP16OutputModel/infer", method: .post, headers: Self.json,
-                                                body: ByteBuffer(string: #"{"id":"1","inputs":[{"name":"in","shape":[1],"datatype":"FP32","data":[1.0]}]}"#))
-            expect(json, .badRequest, #"{"error":"Sending FP16 data via JSON is not supported. Please use the binary data format for output fp16_output"}"#)
+            let json = try await client.execute(
+                uri: "/v2/models/FP16OutputModel/infer", method: .post, headers: Self.json,
+                body: ByteBuffer(string: #"{"id":"1","inputs":[{"name":"in","shape":[1],"datatype":"FP32","data":[1.0]}]}"#))
+            expect(
+                json, .badRequest,
+                #"{"error":"Sending FP16 data via JSON is not supported. Please use the binary data format for output fp16_output"}"#)
         }
     }
 
     @Test func binaryRequestsAndTheMissingHeader() async throws {
         try await Self.application(Self.standardModels).test(.router) { client in
-            let json = #"{"inputs":[{"name":"x","shape":[2],"datatype":"FP32","parameters":{"binary_data_size":8}}],"parameters":{"binary_data_output":true}}"#
+            let json =
+                #"{"inputs":[{"name":"x","shape":[2],"datatype":"FP32","parameters":{"binary_data_size":8}}],"parameters":{"binary_data_output":true}}"#
             var body = ByteBuffer(string: json)
             body.writeBytes([0, 0, 0x80, 0x3f, 0, 0, 0, 0x40])
             let headers: HTTPFields = [HTTPField.Name("inference-header-content-length")!: "\(json.utf8.count)"]
@@ -153,12 +192,14 @@ import Testing
             let decoded = try InferResponse(body: Array(buffer: response.body), jsonLength: length)
             #expect(try decoded.outputs[0].values(as: Float.self) == [1, 2])
             // Bytes without the header and not JSON: KServe's message (sic).
-            let missing = try await client.execute(uri: "/v2/models/TestModel/infer", method: .post,
-                                                   headers: [.contentType: "application/octet-stream"], body: ByteBuffer(bytes: [0, 1, 2]))
+            let missing = try await client.execute(
+                uri: "/v2/models/TestModel/infer", method: .post,
+                headers: [.contentType: "application/octet-stream"], body: ByteBuffer(bytes: [0, 1, 2]))
             expect(missing, .badRequest, #"{"error":"received byte inputs, but the'inference-header-content-length' header is missing."}"#)
             // JSON without a content type works (tritonclient sends none).
-            let noType = try await client.execute(uri: "/v2/models/TestModel/infer", method: .post,
-                                                  body: ByteBuffer(string: #"{"inputs":[{"name":"x","shape":[1],"datatype":"INT8","data":[7]}]}"#))
+            let noType = try await client.execute(
+                uri: "/v2/models/TestModel/infer", method: .post,
+                body: ByteBuffer(string: #"{"inputs":[{"name":"x","shape":[1],"datatype":"INT8","data":[7]}]}"#))
             #expect(noType.status == .ok)
         }
     }
@@ -166,7 +207,8 @@ import Testing
     @Test func schemaErrorsAre422() async throws {
         try await Self.application(Self.standardModels).test(.router) { client in
             for body in ["{", "", #"{"inputs":"invalid"}"#, #"{"inputs":[{"name":"x"}]}"#] {
-                let response = try await client.execute(uri: "/v2/models/TestModel/infer", method: .post, headers: Self.json, body: ByteBuffer(string: body))
+                let response = try await client.execute(
+                    uri: "/v2/models/TestModel/infer", method: .post, headers: Self.json, body: ByteBuffer(string: body))
                 #expect(response.status == .unprocessableContent, "\(body)")
                 #expect(String(buffer: response.body).hasPrefix(#"{"detail":[{"type":"value_error","loc":["body"],"msg":"#))
             }
@@ -175,10 +217,13 @@ import Testing
 
     @Test func errorsFromModelsAndLimits() async throws {
         try await Self.application(Self.standardModels, maxBodySize: 1024).test(.router) { client in
-            expect(try await client.execute(uri: "/v1/models/throwing:predict", method: .post, headers: Self.json,
-                                            body: ByteBuffer(string: #"{"instances":[]}"#)), .internalServerError, #"{"error":"Boom : boom"}"#)
-            let large = try await client.execute(uri: "/v2/models/TestModel/infer", method: .post, headers: Self.json,
-                                                 body: ByteBuffer(repeating: UInt8(ascii: " "), count: 4096))
+            expect(
+                try await client.execute(
+                    uri: "/v1/models/throwing:predict", method: .post, headers: Self.json,
+                    body: ByteBuffer(string: #"{"instances":[]}"#)), .internalServerError, #"{"error":"Boom : boom"}"#)
+            let large = try await client.execute(
+                uri: "/v2/models/TestModel/infer", method: .post, headers: Self.json,
+                body: ByteBuffer(repeating: UInt8(ascii: " "), count: 4096))
             expect(large, .contentTooLarge, #"{"error":"Request body is larger than the limit of 1024 bytes."}"#)
             // The server keeps serving after every error.
             expect(try await client.execute(uri: "/", method: .get), .ok, #"{"status":"alive"}"#)
@@ -187,9 +232,10 @@ import Testing
 
     @Test func modelResponseHeaders() async throws {
         try await Self.application(Self.standardModels).test(.router) { client in
-            let response = try await client.execute(uri: "/v1/models/headers:predict", method: .post,
-                                                    headers: [.contentType: "application/json", HTTPField.Name("x-request-id")!: "abc"],
-                                                    body: ByteBuffer(string: #"{"instances":[]}"#))
+            let response = try await client.execute(
+                uri: "/v1/models/headers:predict", method: .post,
+                headers: [.contentType: "application/json", HTTPField.Name("x-request-id")!: "abc"],
+                body: ByteBuffer(string: #"{"instances":[]}"#))
             expect(response, .ok, #"{"seen":"abc"}"#)
             #expect(response.headers[HTTPField.Name("x-model-header")!] == "yes")
             #expect(response.headers[.contentLength] != "999")
@@ -200,14 +246,20 @@ import Testing
         try await Self.application(Self.standardModels + [(FailingLoadModel(), false)]).test(.router) { client in
             expect(try await client.execute(uri: "/v2/repository/models/NotReady/load", method: .post), .ok, #"{"name":"NotReady","load":true}"#)
             expect(try await client.execute(uri: "/v2/models/NotReady/ready", method: .get), .ok, #"{"name":"NotReady","ready":true}"#)
-            expect(try await client.execute(uri: "/v2/repository/models/broken/load", method: .post), .serviceUnavailable,
-                   #"{"error":"Model with name broken is not ready. Error type: LoadFailure error msg: weights missing"}"#)
-            expect(try await client.execute(uri: "/v2/repository/models/unknown/load", method: .post), .serviceUnavailable,
-                   #"{"error":"Model with name unknown is not ready."}"#)
-            expect(try await client.execute(uri: "/v2/repository/models/TestModel/unload", method: .post), .ok, #"{"name":"TestModel","unload":true}"#)
-            expect(try await client.execute(uri: "/v1/models/TestModel", method: .get), .notFound, #"{"error":"Model with name TestModel does not exist."}"#)
-            expect(try await client.execute(uri: "/v2/repository/models/FAKE_NAME/unload", method: .post), .notFound,
-                   #"{"error":"Model with name FAKE_NAME does not exist."}"#)
+            expect(
+                try await client.execute(uri: "/v2/repository/models/broken/load", method: .post), .serviceUnavailable,
+                #"{"error":"Model with name broken is not ready. Error type: LoadFailure error msg: weights missing"}"#)
+            expect(
+                try await client.execute(uri: "/v2/repository/models/unknown/load", method: .post), .serviceUnavailable,
+                #"{"error":"Model with name unknown is not ready."}"#)
+            expect(
+                try await client.execute(uri: "/v2/repository/models/TestModel/unload", method: .post), .ok, #"{"name":"TestModel","unload":true}"#)
+            expect(
+                try await client.execute(uri: "/v1/models/TestModel", method: .get), .notFound,
+                #"{"error":"Model with name TestModel does not exist."}"#)
+            expect(
+                try await client.execute(uri: "/v2/repository/models/FAKE_NAME/unload", method: .post), .notFound,
+                #"{"error":"Model with name FAKE_NAME does not exist."}"#)
         }
     }
 
@@ -216,8 +268,9 @@ import Testing
             let big = #"{"inputs":[{"name":"x","shape":[1],"datatype":"BYTES","data":[""# + String(repeating: "a", count: 2 << 20) + #""]}]}"#
             let clock = ContinuousClock()
             let start = clock.now
-            let response = try await client.execute(uri: "/v2/models/TestModel/infer", method: .post,
-                                                    headers: [.contentType: "application/json", .expect: "100-continue"], body: ByteBuffer(string: big))
+            let response = try await client.execute(
+                uri: "/v2/models/TestModel/infer", method: .post,
+                headers: [.contentType: "application/json", .expect: "100-continue"], body: ByteBuffer(string: big))
             #expect(response.status == .ok)
             #expect(start.duration(to: clock.now) < .seconds(1))
         }

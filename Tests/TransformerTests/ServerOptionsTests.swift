@@ -1,5 +1,6 @@
 import Pipeline
 import Testing
+
 @testable import Transformer
 
 @Suite struct ServerOptionsTests {

@@ -34,10 +34,13 @@ struct FP16OutputModel: Model {
     func predict(_ payload: Payload, context: InferenceContext) async throws -> Payload {
         let request = try payload.requireInferRequest()
         let values: [Float] = [6.8, 2.8, 4.8, 1.4, 6.0, 3.4, 4.5, 1.6]
-        return .inferResponse(InferResponse(answering: request, outputs: [
-            try InferOutput(name: "fp16_output", shape: [8], values: values.map { Float16($0) }),
-            try InferOutput(name: "fp32_output", shape: [8], values: values),
-        ]))
+        return .inferResponse(
+            InferResponse(
+                answering: request,
+                outputs: [
+                    try InferOutput(name: "fp16_output", shape: [8], values: values.map { Float16($0) }),
+                    try InferOutput(name: "fp32_output", shape: [8], values: values),
+                ]))
     }
 }
 

@@ -1,5 +1,5 @@
-public import InferenceProtocol
 internal import GRPCCore
+public import InferenceProtocol
 package import PredictorClient
 
 /// A predictor reached over gRPC v2 (spec §7.5): `ModelInfer` with raw tensor contents, forwardable headers as

@@ -78,7 +78,8 @@ public struct RESTPredictor: RemotePredictor {
     static func error(for response: HTTPClient.Response, url: String) -> InferenceError {
         let text = predictorMessage(response)
         if (400..<500).contains(response.status) {
-            return InferenceError(code: .predictorRejected(status: response.status), message: text.isEmpty ? "Predictor \(url) answered \(response.status)" : text)
+            return InferenceError(
+                code: .predictorRejected(status: response.status), message: text.isEmpty ? "Predictor \(url) answered \(response.status)" : text)
         }
         return InferenceError(code: .badGateway, message: "Predictor \(url) answered \(response.status)" + (text.isEmpty ? "" : ": \(text)"))
     }

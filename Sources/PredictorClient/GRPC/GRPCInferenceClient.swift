@@ -66,7 +66,8 @@ package struct GRPCInferenceClient: Sendable {
     }
 
     /// `ModelInfer`.
-    package func infer(_ request: Inference_ModelInferRequest, headers: [(name: String, value: String)]) async throws -> Inference_ModelInferResponse {
+    package func infer(_ request: Inference_ModelInferRequest, headers: [(name: String, value: String)]) async throws -> Inference_ModelInferResponse
+    {
         try await stub.modelInfer(request, metadata: Self.metadata(headers), options: options())
     }
 

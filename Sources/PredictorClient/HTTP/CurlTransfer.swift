@@ -13,6 +13,9 @@ final class CurlTransfer {
         var clientKeyPath: String?
         var verify: Bool
         var http2PriorKnowledge: Bool
+        /// libcurl before 8.0.0 fails every request that reuses an h2c prior-knowledge connection with "Error in
+        /// the HTTP2 framing layer" (curl issue 10634): there, each such request gets a connection of its own.
+        var freshConnectionPerRequest: Bool
 
         init(_ configuration: HTTPClient.Configuration) {
             timeoutMilliseconds = configuration.timeout?.curlMilliseconds
@@ -22,6 +25,7 @@ final class CurlTransfer {
             clientKeyPath = configuration.tls.clientKeyPath
             verify = configuration.tls.verify
             http2PriorKnowledge = configuration.http2PriorKnowledge
+            freshConnectionPerRequest = configuration.http2PriorKnowledge && ccurl_version_num() < 0x08_00_00
         }
     }
 
@@ -87,7 +91,12 @@ final class CurlTransfer {
         if let milliseconds = settings.connectTimeoutMilliseconds { set(CURLOPT_CONNECTTIMEOUT_MS, milliseconds) }
         if settings.http2PriorKnowledge {
             set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE))
-            set(CURLOPT_PIPEWAIT, 1)
+            if settings.freshConnectionPerRequest {
+                set(CURLOPT_FRESH_CONNECT, 1)
+                set(CURLOPT_FORBID_REUSE, 1)
+            } else {
+                set(CURLOPT_PIPEWAIT, 1)
+            }
         } else {
             set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         }

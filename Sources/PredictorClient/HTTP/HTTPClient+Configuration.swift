@@ -38,6 +38,9 @@ extension HTTPClient {
         public var tls: TLS
         /// Speak HTTP/2 without upgrade on `http://` URLs (h2c with prior knowledge). Over TLS, HTTP/2 is
         /// negotiated with ALPN whatever this says.
+        ///
+        /// With libcurl older than 8.0.0 (Debian 12 has 7.88.1), reusing an h2c connection fails (curl issue 10634),
+        /// so there every request opens a connection of its own: correct, but without pooling or multiplexing.
         public var http2PriorKnowledge: Bool
         /// The most connections open to one host at a time (default 64); requests beyond wait for a free one.
         /// The pool keeps up to twice this many idle connections, across hosts, for reuse.

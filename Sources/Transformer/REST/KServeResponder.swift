@@ -1,6 +1,6 @@
 internal import Foundation
-public import Hummingbird
 internal import HTTPTypes
+public import Hummingbird
 internal import InferenceProtocol
 public import Logging
 internal import NIOCore
@@ -9,6 +9,7 @@ internal import Pipeline
 /// Answers every KServe REST route (spec §2) from a ``DataPlane``: decoding bodies with the Protocol codecs
 /// straight from the collected `ByteBuffer`, mapping every `InferenceError` to its status and `{"error": ...}` body.
 public struct KServeResponder: HTTPResponder {
+    /// Hummingbird's basic request context: the responder needs nothing request-scoped of its own.
     public typealias Context = BasicRequestContext
 
     let dataPlane: DataPlane
@@ -49,7 +50,8 @@ public struct KServeResponder: HTTPResponder {
             )
         } catch {
             logger.error("Caught exception: \(type(of: error)) : \(error)")
-            response = Self.json(status: .internalServerError, Array(#"{"error":""#.utf8) + Self.escaped("\(type(of: error)) : \(error)") + Array(#""}"#.utf8))
+            response = Self.json(
+                status: .internalServerError, Array(#"{"error":""#.utf8) + Self.escaped("\(type(of: error)) : \(error)") + Array(#""}"#.utf8))
         }
         accessLogger?.info("\"\(request.method.rawValue) \(request.uri.path) HTTP/1.1\" \(response.status.code)")
         return response
@@ -69,13 +71,17 @@ public struct KServeResponder: HTTPResponder {
         case .live: return Self.json(#"{"status":"alive"}"#)
         case .v2Live: return Self.json(#"{"live":true}"#)
         case .metrics:
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics())))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics())))
         case .v1ListModels, .v2ListModels:
             return Self.json(.object(["models": .array(await dataPlane.repository.names.map { .string($0) })]))
         case .serverMetadata:
-            return Self.json(.object(["name": .string(DataPlane.serverName), "version": .string(DataPlane.serverVersion),
-                                      "extensions": .array(DataPlane.extensions.map { .string($0) })]))
+            return Self.json(
+                .object([
+                    "name": .string(DataPlane.serverName), "version": .string(DataPlane.serverVersion),
+                    "extensions": .array(DataPlane.extensions.map { .string($0) }),
+                ]))
         case .v2Ready:
             guard try await dataPlane.isServerReady() else { throw InferenceError.serverNotReady }
             return Self.json(#"{"ready":true}"#)
@@ -133,7 +139,7 @@ public struct KServeResponder: HTTPResponder {
         let declaredJSON = headers[.contentType].map(Self.isJSONContentType) ?? false
         do {
             return try withReadableBytes(body) { (bytes) throws(InferenceError) in try InferRequest(json: bytes, modelName: modelName) }
-        } catch where error.code == .invalidRequestBody && !declaredJSON && !body.readableBytesView.starts(with: [UInt8(ascii: "{")]) {
+        } catch  where error.code == .invalidRequestBody && !declaredJSON && !body.readableBytesView.starts(with: [UInt8(ascii: "{")]) {
             throw .invalidInput("received byte inputs, but the'inference-header-content-length' header is missing.")
         }
     }
@@ -200,8 +206,13 @@ extension ModelMetadata {
     /// `{"name":..,"versions":null,"platform":"","inputs":[...],"outputs":[...]}` (spec §2.4, this key order).
     var json: JSONValue {
         func tensors(_ list: [TensorMetadata]) -> JSONValue {
-            .array(list.map { .object(["name": .string($0.name), "datatype": .string($0.datatype.rawValue), "shape": .array($0.shape.map { .int($0) })]) })
+            .array(
+                list.map {
+                    .object(["name": .string($0.name), "datatype": .string($0.datatype.rawValue), "shape": .array($0.shape.map { .int($0) })])
+                })
         }
-        return .object(["name": .string(name), "versions": .null, "platform": .string(platform), "inputs": tensors(inputs), "outputs": tensors(outputs)])
+        return .object([
+            "name": .string(name), "versions": .null, "platform": .string(platform), "inputs": tensors(inputs), "outputs": tensors(outputs),
+        ])
     }
 }

@@ -67,25 +67,30 @@ public struct ModelServer: Sendable {
         var remote = try RemotePredictors(options: options)
         if let predictor { remote.predictor = predictor }
         if let explainer { remote.explainer = explainer }
-        let pipeline = InferencePipeline(predictorProtocol: options.predictor.wireProtocol, latencyLogging: options.enableLatencyLogging,
-                                         traceLogger: Logger(label: "kserve.trace"))
-        let dataPlane = DataPlane(repository: repository, pipeline: pipeline, predictor: remote.predictor, explainer: remote.explainer,
-                                  predictorHealthCheck: options.enablePredictorHealthCheck,
-                                  cloudEventSettings: CloudEventSettings.fromEnvironment())
+        let pipeline = InferencePipeline(
+            predictorProtocol: options.predictor.wireProtocol, latencyLogging: options.enableLatencyLogging,
+            traceLogger: Logger(label: "kserve.trace"))
+        let dataPlane = DataPlane(
+            repository: repository, pipeline: pipeline, predictor: remote.predictor, explainer: remote.explainer,
+            predictorHealthCheck: options.enablePredictorHealthCheck,
+            cloudEventSettings: CloudEventSettings.fromEnvironment())
         let eventLoopGroup: MultiThreadedEventLoopGroup =
             options.workers.map { MultiThreadedEventLoopGroup(numberOfThreads: max($0, 1)) } ?? .singleton
 
         var grpc: GRPCServerService?
         if options.enableGRPC {
-            grpc = GRPCServerService(dataPlane: dataPlane,
-                                     configuration: .init(host: options.bindAddress, port: options.grpcPort,
-                                                          maxReceiveMessageLength: options.grpcMaxReceiveMessageLength,
-                                                          maxSendMessageLength: options.grpcMaxSendMessageLength),
-                                     eventLoopGroup: eventLoopGroup, logger: Logger(label: "kserve.grpc"))
+            grpc = GRPCServerService(
+                dataPlane: dataPlane,
+                configuration: .init(
+                    host: options.bindAddress, port: options.grpcPort,
+                    maxReceiveMessageLength: options.grpcMaxReceiveMessageLength,
+                    maxSendMessageLength: options.grpcMaxSendMessageLength),
+                eventLoopGroup: eventLoopGroup, logger: Logger(label: "kserve.grpc"))
         }
-        let responder = KServeResponder(dataPlane: dataPlane, maxBodySize: options.maxRequestBodyBytes,
-                                        metrics: { PrometheusMetrics.exposition() },
-                                        accessLogger: options.enableAccessLog ? Logger(label: "uvicorn.access") : nil, logger: logger)
+        let responder = KServeResponder(
+            dataPlane: dataPlane, maxBodySize: options.maxRequestBodyBytes,
+            metrics: { PrometheusMetrics.exposition() },
+            accessLogger: options.enableAccessLog ? Logger(label: "uvicorn.access") : nil, logger: logger)
         let keepAlive = TimeAmount.seconds(Int64(options.keepAliveTimeoutSeconds))
         let grpcService = grpc
         let application = Application(
@@ -104,8 +109,9 @@ public struct ModelServer: Sendable {
         // The group stops services in reverse order: clients of the predictor stop after the servers have drained.
         var services: [any Service] = remote.services + [application]
         if let grpc { services.append(grpc) }
-        var configuration = ServiceGroupConfiguration(services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
-                                                      logger: logger)
+        var configuration = ServiceGroupConfiguration(
+            services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(options.gracePeriodSeconds)
         let group = ServiceGroup(configuration: configuration)
         do {

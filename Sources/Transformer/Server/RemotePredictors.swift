@@ -18,11 +18,13 @@ struct RemotePredictors {
         func http() -> HTTPClient {
             if let httpClient { return httpClient }
             let timeout = Duration.seconds(config.timeoutSeconds)
-            let client = HTTPClient(configuration: .init(
-                timeout: timeout, connectTimeout: min(timeout, .seconds(30)),
-                tls: .init(caBundlePath: config.caBundlePath, clientCertificatePath: config.clientCertificatePath,
-                           clientKeyPath: config.clientKeyPath, verify: config.verifyTLS),
-                maxConnectionsPerHost: config.maxConnections))
+            let client = HTTPClient(
+                configuration: .init(
+                    timeout: timeout, connectTimeout: min(timeout, .seconds(30)),
+                    tls: .init(
+                        caBundlePath: config.caBundlePath, clientCertificatePath: config.clientCertificatePath,
+                        clientKeyPath: config.clientKeyPath, verify: config.verifyTLS),
+                    maxConnectionsPerHost: config.maxConnections))
             httpClient = client
             return client
         }
@@ -31,8 +33,9 @@ struct RemotePredictors {
             case .v1, .v2:
                 predictor = RESTPredictor(config: config, client: http())
             case .grpcV2:
-                let client = try GRPCInferenceClient(host: config.host, useTLS: config.useSSL, caBundlePath: config.caBundlePath,
-                                                     verify: config.verifyTLS, timeout: .seconds(config.timeoutSeconds))
+                let client = try GRPCInferenceClient(
+                    host: config.host, useTLS: config.useSSL, caBundlePath: config.caBundlePath,
+                    verify: config.verifyTLS, timeout: .seconds(config.timeoutSeconds))
                 predictor = GRPCPredictor(config: config, client: client)
                 services.append(GRPCClientService(client: client))
             }

@@ -47,15 +47,19 @@ struct IrisClassifier: Model {
             let features = try input.values(as: Float.self)
             let probabilities = classify(features)
             let classes = stride(from: 0, to: probabilities.count, by: 3).map { argmax(probabilities[$0..<$0 + 3]) }
-            return .inferResponse(InferResponse(answering: request, outputs: [
-                try InferOutput(name: "probabilities", shape: [input.shape[0], 3], values: probabilities),
-                try InferOutput(name: "label", shape: [input.shape[0]], strings: classes.map { weights.labels[$0] }),
-            ]))
+            return .inferResponse(
+                InferResponse(
+                    answering: request,
+                    outputs: [
+                        try InferOutput(name: "probabilities", shape: [input.shape[0], 3], values: probabilities),
+                        try InferOutput(name: "label", shape: [input.shape[0]], strings: classes.map { weights.labels[$0] }),
+                    ]))
         case .v1(.json(let body)):
             guard let rows = body["instances"]?.arrayValue else { throw InferenceError.invalidInput("Expected \"instances\" to be a list") }
             var features: [Float] = []
             for row in rows {
-                guard let values = row.arrayValue, values.count == 4, let numbers = Optional(values.compactMap(\.doubleValue)), numbers.count == 4 else {
+                guard let values = row.arrayValue, values.count == 4, let numbers = Optional(values.compactMap(\.doubleValue)), numbers.count == 4
+                else {
                     throw InferenceError.invalidInput("each instance must be a list of 4 numbers")
                 }
                 features += numbers.map { Float($0) }

@@ -18,7 +18,9 @@ struct IrisTextTransformer: Model {
         case .v1(.json(let body)):
             guard let instances = body["instances"]?.arrayValue else { throw InferenceError.invalidInput("Expected \"instances\" to be a list") }
             rows = try instances.map { instance in
-                guard let text = instance.stringValue else { throw InferenceError.invalidInput("each instance must be a string like \"5.1,3.5,1.4,0.2\"") }
+                guard let text = instance.stringValue else {
+                    throw InferenceError.invalidInput("each instance must be a string like \"5.1,3.5,1.4,0.2\"")
+                }
                 return text
             }
         case .inferRequest(let request):
@@ -57,10 +59,13 @@ struct IrisTextTransformer: Model {
         if context.inbound == .restV1 {
             return .json(["predictions": .array(labels.map { .string($0) })])
         }
-        return .inferResponse(InferResponse(id: response.id, modelName: name, outputs: [
-            try InferOutput(name: "label", shape: [labels.count], strings: labels),
-            try InferOutput(name: "confidence", shape: [confidence.count], values: confidence),
-        ]))
+        return .inferResponse(
+            InferResponse(
+                id: response.id, modelName: name,
+                outputs: [
+                    try InferOutput(name: "label", shape: [labels.count], strings: labels),
+                    try InferOutput(name: "confidence", shape: [confidence.count], values: confidence),
+                ]))
     }
 }
 
