@@ -41,7 +41,8 @@ import Glibc
             }
             print(
                 String(
-                    format: "client bench: %d x 1 KB POST, %d in flight: %.0f req/s, p50 %@ ms, p99 %@ ms, client CPU %.1f µs/request (%.2f s in %.2f s)",
+                    format:
+                        "client bench: %d x 1 KB POST, %d in flight: %.0f req/s, p50 %@ ms, p99 %@ ms, client CPU %.1f µs/request (%.2f s in %.2f s)",
                     total, concurrency, Double(total) / seconds, percentile(0.5), percentile(0.99), cpu / Double(total) * 1e6, cpu,
                     seconds))
         }

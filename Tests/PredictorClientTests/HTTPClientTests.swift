@@ -144,7 +144,8 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
         try await withTestServer { server in
             try await withHTTPClient { client in
                 for status in [200, 201, 400, 404, 422, 500, 502, 503] {
-                    let response = try await client.execute(.init(method: "POST", url: server.url("/s?status=\(status)&raw=1"), body: Array("err".utf8)))
+                    let response = try await client.execute(
+                        .init(method: "POST", url: server.url("/s?status=\(status)&raw=1"), body: Array("err".utf8)))
                     #expect(response.status == status)
                     #expect(response.body == Array("err".utf8))
                 }
@@ -155,7 +156,8 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
     @Test func responseHeadersAreCollectedWithLowerCasedNames() async throws {
         try await withTestServer { server in
             try await withHTTPClient { client in
-                let response = try await client.execute(.init(url: server.url("/h?header=X-Custom-Thing:Some%20Value&header=Inference-Header-Content-Length:42")))
+                let response = try await client.execute(
+                    .init(url: server.url("/h?header=X-Custom-Thing:Some%20Value&header=Inference-Header-Content-Length:42")))
                 #expect(response.headers.contains { $0 == (name: "x-custom-thing", value: "Some Value") })
                 #expect(response.value(forHeader: "INFERENCE-HEADER-CONTENT-LENGTH") == "42")
                 #expect(response.value(forHeader: "content-length") == "\(response.body.count)")
@@ -218,7 +220,9 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
             try await withHTTPClient(configuration: .init(timeout: .seconds(5))) { client in
                 let body = allByteValues(repeats: 1)
                 for (mode, code) in [("reset", HTTPClientError.Code.connectionLost), ("truncate", .connectionLost)] {
-                    let error = await clientError { _ = try await client.execute(.init(method: "POST", url: server.url("/m?mode=\(mode)"), body: body)) }
+                    let error = await clientError {
+                        _ = try await client.execute(.init(method: "POST", url: server.url("/m?mode=\(mode)"), body: body))
+                    }
                     #expect(error?.code == code, "mode \(mode): \(String(describing: error))")
                     #expect(error.map(InferenceError.init)?.code == .badGateway)
                     let after = try await client.execute(.init(method: "POST", url: server.url("/after?raw=1"), body: body))
@@ -227,7 +231,9 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
                 }
                 let refused = await clientError { _ = try await client.execute(.init(url: "http://127.0.0.1:\(try freePort())/")) }
                 #expect(refused?.code == .connectionFailed)
-                let malformed = await clientError { _ = try await client.execute(.init(url: server.url("/"), headers: [("X-Bad", "a\r\nInjected: 1")])) }
+                let malformed = await clientError {
+                    _ = try await client.execute(.init(url: server.url("/"), headers: [("X-Bad", "a\r\nInjected: 1")]))
+                }
                 #expect(malformed?.code == .other)
                 let badURL = await clientError { _ = try await client.execute(.init(url: "nota url")) }
                 #expect(badURL != nil)

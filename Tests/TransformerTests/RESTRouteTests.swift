@@ -6,6 +6,7 @@ import InferenceProtocol
 import Logging
 import NIOCore
 import Pipeline
+import Synchronization
 import Testing
 
 @testable import Transformer
@@ -14,16 +15,16 @@ import Testing
 /// KServe's own tests assert (spec §10).
 @Suite struct RESTRouteTests {
     static func application(
-        _ models: [(model: any Model, ready: Bool)], maxBodySize: Int = 1 << 20, healthCheck: (any RemotePredictor)? = nil
-    )
-        async throws -> some ApplicationProtocol
-    {
+        _ models: [(model: any Model, ready: Bool)], maxBodySize: Int = 1 << 20, healthCheck: (any RemotePredictor)? = nil,
+        unhandledErrorHook: (@Sendable (any Error) -> Void)? = nil
+    ) async throws -> some ApplicationProtocol {
+        _ = PrometheusMetrics.bootstrap()  // before any model call creates its timers
         let repository = ModelRepository()
         for entry in models { try await repository.register(entry.model, ready: entry.ready) }
         let dataPlane = DataPlane(repository: repository, predictor: healthCheck, predictorHealthCheck: healthCheck != nil)
         let responder = KServeResponder(
             dataPlane: dataPlane, maxBodySize: maxBodySize, metrics: { PrometheusMetrics.exposition() },
-            accessLogger: nil, logger: Logger(label: "test"))
+            accessLogger: nil, logger: Logger(label: "test"), unhandledErrorHook: unhandledErrorHook)
         return Application(
             responder: responder,
             server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
@@ -228,6 +229,41 @@ import Testing
             // The server keeps serving after every error.
             expect(try await client.execute(uri: "/", method: .get), .ok, #"{"status":"alive"}"#)
         }
+    }
+
+    @Test func unhandledErrorHookSeesPlainErrorsOnly() async throws {
+        let seen = Mutex<[String]>([])
+        try await Self.application(Self.standardModels, unhandledErrorHook: { error in seen.withLock { $0.append("\(error)") } }).test(.router) {
+            client in
+            _ = try await client.execute(uri: "/v1/models/throwing:predict", method: .post, headers: Self.json, body: ByteBuffer(string: "{}"))
+            _ = try await client.execute(uri: "/v1/models/nope:predict", method: .post, headers: Self.json, body: ByteBuffer(string: "{}"))
+        }
+        #expect(seen.withLock { $0 } == ["boom"])
+    }
+
+    @Test func metricsHaveKServesHistograms() async throws {
+        try await Self.application(Self.standardModels).test(.router) { client in
+            _ = try await client.execute(uri: "/v1/models/DateTimeModel:predict", method: .post, headers: Self.json,
+                                         body: ByteBuffer(string: #"{"instances":[1]}"#))
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            for name in ["request_preprocess_seconds", "request_predict_seconds", "request_postprocess_seconds"] {
+                #expect(metrics.contains("\(name)_bucket{model_name=\"DateTimeModel\",le=\"0.005\"} "), "\(name)")
+                #expect(metrics.contains("\(name)_bucket{model_name=\"DateTimeModel\",le=\"7.5\"} "), "\(name)")
+                #expect(metrics.contains("\(name)_count{model_name=\"DateTimeModel\"} "), "\(name)")
+                #expect(metrics.contains("\(name)_sum{model_name=\"DateTimeModel\"} "), "\(name)")
+            }
+        }
+    }
+
+    @Test func startRefusesWhenNoModelLoads() async throws {
+        var options = try ServerOptions.parse(["--http_port", "0", "--grpc_port", "0", "--bind_address", "127.0.0.1"])
+        options.configureLogging = false
+        let error = await #expect(throws: InferenceError.self) { try await ModelServer(options: options).run([FailingLoadModel()]) }
+        #expect(error?.message == "Model with name broken is not ready.")
+        let two = await #expect(throws: InferenceError.self) {
+            try await ModelServer(options: options).run([FailingLoadModel(), FailingLoadModel(name: "other")])
+        }
+        #expect(two?.message == "Models with names broken,other are not ready.")
     }
 
     @Test func modelResponseHeaders() async throws {

@@ -7,7 +7,8 @@ extension HTTPClient {
         public var method: String
         /// The absolute URL, `http://` or `https://`.
         public var url: String
-        /// The header fields to send, in order. `Content-Length`, `Host` and `Expect` are managed by the client.
+        /// The header fields to send, in order. `Content-Length`, `Transfer-Encoding` and `Expect` are the client's
+        /// to set: values given for them are ignored. A `Host` given here replaces the one from the URL.
         public var headers: [(name: String, value: String)]
         /// The body, or `nil` for none.
         public var body: [UInt8]?

@@ -17,6 +17,7 @@ public struct KServeResponder: HTTPResponder {
     let metrics: @Sendable () -> [UInt8]
     let accessLogger: Logger?
     let logger: Logger
+    let unhandledErrorHook: (@Sendable (any Error) -> Void)?
 
     /// Creates the responder.
     /// - Parameters:
@@ -25,7 +26,12 @@ public struct KServeResponder: HTTPResponder {
     ///   - metrics: Produces the Prometheus exposition for `GET /metrics`.
     ///   - accessLogger: Where one line per request goes, or `nil` for none.
     ///   - logger: Where unexpected errors are logged.
-    public init(dataPlane: DataPlane, maxBodySize: Int, metrics: @escaping @Sendable () -> [UInt8], accessLogger: Logger?, logger: Logger) {
+    ///   - unhandledErrorHook: Called with every error that is not an `InferenceError` (answered with 500).
+    public init(
+        dataPlane: DataPlane, maxBodySize: Int, metrics: @escaping @Sendable () -> [UInt8], accessLogger: Logger?, logger: Logger,
+        unhandledErrorHook: (@Sendable (any Error) -> Void)? = nil
+    ) {
+        self.unhandledErrorHook = unhandledErrorHook
         self.dataPlane = dataPlane
         self.maxBodySize = maxBodySize
         self.metrics = metrics
@@ -50,6 +56,7 @@ public struct KServeResponder: HTTPResponder {
             )
         } catch {
             logger.error("Caught exception: \(type(of: error)) : \(error)")
+            unhandledErrorHook?(error)
             response = Self.json(
                 status: .internalServerError, Array(#"{"error":""#.utf8) + Self.escaped("\(type(of: error)) : \(error)") + Array(#""}"#.utf8))
         }

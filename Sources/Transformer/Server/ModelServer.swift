@@ -90,7 +90,8 @@ public struct ModelServer: Sendable {
         let responder = KServeResponder(
             dataPlane: dataPlane, maxBodySize: options.maxRequestBodyBytes,
             metrics: { PrometheusMetrics.exposition() },
-            accessLogger: options.enableAccessLog ? Logger(label: "uvicorn.access") : nil, logger: logger)
+            accessLogger: options.enableAccessLog ? Logger(label: "uvicorn.access") : nil, logger: logger,
+            unhandledErrorHook: unhandledErrorHook)
         let keepAlive = TimeAmount.seconds(Int64(options.keepAliveTimeoutSeconds))
         let grpcService = grpc
         let application = Application(
