@@ -145,3 +145,23 @@ def test_grpc_predictor_gets_exactly_the_forwarded_metadata(grpc_recorder, front
         calls = [r for r in grpc_recorder.read()[before:] if r["rpc"] == "ModelInfer"]
         assert len(calls) == 1, calls
         check_grpc_metadata(calls[0], expected())
+
+
+@pytest.mark.parametrize("protocol", ["v1", "v2"])
+def test_large_body_is_sent_without_expect_continue(recorder, protocol):
+    """libcurl adds `Expect: 100-continue` to bodies over 1 MB (and then waits up to 1 s for the 100) unless the
+    client sends an empty Expect header: a 2 MB request reaches the predictor without one."""
+    with start_transformer(recorder.host, protocol) as transformer:
+        recorder.reset()
+        values = list(range(200_000))
+        if protocol == "v1":
+            path, body = "/v1/models/echo:predict", {"instances": values}
+        else:
+            path = "/v2/models/echo/infer"
+            body = {"id": "big", "inputs": [{"name": "x", "shape": [len(values)], "datatype": "INT64", "data": values}]}
+        resp = post(transformer.http_port, path, body)
+        assert resp.status == 200, resp
+        records = recorder.records()
+        assert len(records) == 1 and records[0]["body_length"] > 1_000_000, [r["body_length"] for r in records]
+        names = {name.lower() for name, _ in records[0]["headers"]}
+        assert "expect" not in names, records[0]["headers"]

@@ -28,6 +28,20 @@ def assert_ok(resp, what):
     assert resp.status == 200, f"{what}: {resp!r}"
 
 
+# Known server bugs, marked where they apply (strict: a fix turns these into XPASS failures, remove the mark then).
+BUG_GRPC_TO_REST_NO_BINARY_OUTPUTS = (
+    "server bug: a gRPC request into a transformer whose predictor speaks REST v2 is sent on without asking for "
+    "binary outputs (no `binary_data_output` / per-output `binary_data`), so the predictor must write every output "
+    "as JSON and refuses FP16 ('Sending FP16 data via JSON is not supported') and non-UTF-8 BYTES ('... is not valid "
+    "UTF-8, which JSON cannot carry'); the client gets INVALID_ARGUMENT"
+)
+
+
+def xfail_if(request, condition, reason):
+    if condition:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+
+
 def assert_same(through, direct):
     assert [o["name"] for o in through["outputs"]] == [o["name"] for o in direct["outputs"]]
     for t, d in zip(through["outputs"], direct["outputs"]):
@@ -210,8 +224,9 @@ def grpc_infer(port, inputs, request_id):
 
 
 @pytest.mark.parametrize("protocol", V2_PROTOCOLS)
-def test_grpc_every_datatype(stack, kind, protocol):
+def test_grpc_every_datatype(request, stack, kind, protocol):
     """tritonclient.grpc (raw contents) with every datatype, FP16 included."""
+    xfail_if(request, protocol == "v2", BUG_GRPC_TO_REST_NO_BINARY_OUTPUTS)
     predictor, transformer = both(stack, kind, protocol)
     inputs = []
     for t in ALL_TYPES:
@@ -224,7 +239,8 @@ def test_grpc_every_datatype(stack, kind, protocol):
 
 
 @pytest.mark.parametrize("protocol", V2_PROTOCOLS)
-def test_grpc_fp16(stack, kind, protocol):
+def test_grpc_fp16(request, stack, kind, protocol):
+    xfail_if(request, protocol == "v2", BUG_GRPC_TO_REST_NO_BINARY_OUTPUTS)
     predictor, transformer = both(stack, kind, protocol)
     tensor = grpcclient.InferInput("half", SHAPE, "FP16")
     tensor.set_data_from_numpy(array("FP16"))
@@ -234,10 +250,11 @@ def test_grpc_fp16(stack, kind, protocol):
 
 
 @pytest.mark.parametrize("protocol", V2_PROTOCOLS)
-def test_grpc_non_utf8_bytes(stack, kind, protocol):
+def test_grpc_non_utf8_bytes(request, stack, kind, protocol):
     """Non-UTF-8 BYTES in raw contents."""
     if kind == "kserve" and protocol == "v2":
         pytest.skip(KSERVE_NO_NON_UTF8_REST)
+    xfail_if(request, protocol == "v2", BUG_GRPC_TO_REST_NO_BINARY_OUTPUTS)
     predictor, transformer = both(stack, kind, protocol)
     tensor = grpcclient.InferInput("raw-bytes", SHAPE, "BYTES")
     tensor.set_data_from_numpy(array("BYTES", NON_UTF8))
@@ -279,10 +296,11 @@ def grpc_call(port, request):
 
 
 @pytest.mark.parametrize("protocol", V2_PROTOCOLS)
-def test_grpc_typed_contents(stack, kind, protocol):
+def test_grpc_typed_contents(request, stack, kind, protocol):
     """gRPC with typed `contents` (not raw) of every type: the answer has the same form as the predictor's own
     (typed, as KServe answers typed inputs). Non-UTF-8 BYTES only with echo-predictor: KServe 0.21 cannot put them
     in typed contents."""
+    xfail_if(request, protocol == "v2" and kind == "echo", BUG_GRPC_TO_REST_NO_BINARY_OUTPUTS)
     predictor, transformer = both(stack, kind, protocol)
     direct = grpc_view(grpc_call(predictor.grpc_port, typed_request(non_utf8=kind == "echo")))
     through = grpc_view(grpc_call(transformer.grpc_port, typed_request(non_utf8=kind == "echo")))

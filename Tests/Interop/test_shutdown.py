@@ -76,20 +76,11 @@ def big_binary_request(n_bytes):
     return head, header + tensor, tensor
 
 
-TRUNCATION_BUG = (
-    "BUG: the process exits (status 0) right after predict while the answer is still being written: the client "
-    "gets 200 and the head, then EOF (seen: 5-28 MB of a 52 MB body, 3.9 of a 4.2 MB body). Graceful shutdown must "
-    "wait until the response is flushed")
-
 
 def read_or_xfail_on_truncation(sock, server):
-    """Only the known truncation becomes an xfail (timing-dependent, so not strict); any other failure fails."""
-    try:
-        return read_http_response(sock)
-    except Truncated as e:
-        if server.proc.wait(timeout=GRACE) == 0:
-            pytest.xfail(f"{TRUNCATION_BUG}: {e}")
-        raise
+    """Reads the whole answer; a truncated one fails the test."""
+    # Fixed (DrainBeforeCloseHandler): a truncated answer is now a plain failure.
+    return read_http_response(sock)
 
 
 def test_in_flight_request_completes_new_connections_refused_exit_0():
@@ -155,10 +146,6 @@ def test_in_flight_request_of_4mb_completes_new_connections_refused_then_closed(
         assert server.proc.wait(timeout=GRACE + 5) == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (minor): the answer to a request in flight at SIGTERM has no 'Connection: close' header although the "
-    "server closes the connection right after it (uvicorn sends it; RFC 9112 9.6 says a server that is going to "
-    "close should)"))
 def test_in_flight_answer_says_connection_close():
     with EchoServer("--grace_period_seconds", str(GRACE)) as server:
         headers, _ = _in_flight_small_request(server)

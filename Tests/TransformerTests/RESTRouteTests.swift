@@ -27,7 +27,7 @@ import Testing
             accessLogger: nil, logger: Logger(label: "test"), unhandledErrorHook: unhandledErrorHook)
         return Application(
             responder: responder,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()])),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(), DrainBeforeCloseHandler()])),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 

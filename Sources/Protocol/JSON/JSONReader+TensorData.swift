@@ -42,12 +42,57 @@ extension JSONReader {
         }
     }
 
+    /// Reads the elements of a fixed-width tensor: a flat array through ``readFlatArray(into:_:)``, anything else
+    /// (a bare scalar, nested or empty arrays, errors between elements) through ``readNested(_:)``.
     private mutating func readElements<T: BitwiseCopyable>(
         _ type: T.Type, _ reserve: Int, _ element: (inout JSONReader) throws(InferenceError) -> T
     ) throws(InferenceError) -> TensorBuffer {
-        let builder = TensorBufferBuilder(reservingBytes: reserve * MemoryLayout<T>.size)
+        var builder = TensorBufferBuilder<T>(reservingCapacity: reserve)
+        let start = position
+        if try readFlatArray(into: &builder, element) { return builder.finish() }
+        position = start
+        builder.count = 0
         try readNested { (reader) throws(InferenceError) in builder.append(try element(&reader)) }
         return builder.finish()
+    }
+
+    /// The fast path of ``readElements(_:_:_:)``: a flat, non-empty array, its elements written straight into
+    /// `builder`'s memory from locals. Returns `false` (position and `builder.count` unspecified) at the first
+    /// thing that is not `[`, an element, `,` or the closing `]`, for the general walk to redo from the start
+    /// (it also words any syntax error). Errors of an element itself are thrown: the general walk would throw the
+    /// same at the same element.
+    @inline(__always)
+    private mutating func readFlatArray<T: BitwiseCopyable>(
+        into builder: inout TensorBufferBuilder<T>, _ element: (inout JSONReader) throws(InferenceError) -> T
+    ) throws(InferenceError) -> Bool {
+        skipWhitespace()
+        guard position < end, base[position] == UInt8(ascii: "[") else { return false }
+        position += 1
+        var pointer = builder.base
+        var capacity = builder.capacity
+        var count = 0
+        while true {
+            skipWhitespace()
+            guard position < end, base[position] != UInt8(ascii: "["), base[position] != UInt8(ascii: "]") else { return false }
+            let value = try element(&self)
+            if count == capacity {
+                builder.count = count
+                builder.grow()
+                pointer = builder.base
+                capacity = builder.capacity
+            }
+            (pointer + count).initialize(to: value)
+            count += 1
+            skipWhitespace()
+            guard position < end else { return false }
+            let byte = base[position]
+            position += 1
+            if byte == UInt8(ascii: "]") {
+                builder.count = count
+                return true
+            }
+            guard byte == UInt8(ascii: ",") else { return false }
+        }
     }
 
     private mutating func readIntegers<T: FixedWidthInteger & BitwiseCopyable>(

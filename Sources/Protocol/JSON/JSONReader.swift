@@ -150,6 +150,8 @@ struct JSONReader {
         let start = position
         if let length = try scanPlainString() {
             let bytes = UnsafeBufferPointer(start: base + start + 1, count: length)
+            // ASCII is valid UTF-8: the non-validating initializer is much cheaper on short keys and names.
+            if JSONReader.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
             guard let string = String(validating: bytes, as: UTF8.self) else {
                 position = start
                 throw error("invalid UTF-8 in a string")
@@ -167,7 +169,7 @@ struct JSONReader {
         let start = position
         if let length = try scanPlainString() {
             let bytes = UnsafeBufferPointer(start: base + start + 1, count: length)
-            guard String(validating: bytes, as: UTF8.self) != nil else {
+            guard JSONReader.isASCII(bytes) || String(validating: bytes, as: UTF8.self) != nil else {
                 position = start
                 throw error("invalid UTF-8 in a string")
             }
@@ -175,6 +177,23 @@ struct JSONReader {
         }
         position = start
         return try readEscapedString()
+    }
+
+    /// Whether every byte is below 0x80, eight bytes at a time.
+    @inline(__always)
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let start = bytes.baseAddress else { return true }
+        var index = 0
+        var bits: UInt64 = 0
+        while bytes.count - index >= 8 {
+            bits |= SWARDigits.load(start + index)
+            index += 8
+        }
+        while index < bytes.count {
+            bits |= UInt64(start[index])
+            index += 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
     }
 
     /// Fast path: if the string at `position` has no escapes, consumes it and returns its byte length;
@@ -279,7 +298,9 @@ struct JSONReader {
     struct Number {
         enum Special { case none, nan, infinity }
         var negative = false
-        /// The significant digits as an integer, valid unless `mantissaOverflow`.
+        /// The significant digits as an integer, valid unless `mantissaOverflow`; when it overflows, the leading
+        /// digits that fit, with `exponent` counting the dropped ones (so the value lies in
+        /// `[mantissa, mantissa + 1) × 10^exponent`).
         var mantissa: UInt64 = 0
         var mantissaOverflow = false
         /// Value = mantissa × 10^exponent.
@@ -292,61 +313,64 @@ struct JSONReader {
         var end = 0
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { exponent in
-        var value = 1.0
-        for _ in 0..<exponent { value *= 10 }
-        return value
-    }
+    /// Digits that can be accumulated into a `UInt64` without an overflow check (`10^19 - 1 < 2^64`).
+    private static let uncheckedDigits = 19
 
     /// Scans a number token (JSON grammar, plus `NaN`, `Infinity`, `-Infinity`).
+    ///
+    /// Digits are read eight at a time (``SWARDigits``) wherever eight bytes remain, and the common shape of a
+    /// float — a short integer part and up to 16 fraction digits — without a branch on the digit count or the
+    /// sign, which vary randomly from one element of a tensor to the next.
     @inline(__always)
     mutating func readNumber() throws(InferenceError) -> Number {
         skipWhitespace()
         var number = Number()
         number.start = position
-        if position < end, base[position] == UInt8(ascii: "-") {
-            number.negative = true
-            position += 1
-        }
         guard position < end else { throw unexpected("a number") }
-        var byte = base[position]
-        if byte == UInt8(ascii: "N") || byte == UInt8(ascii: "I") {
-            if byte == UInt8(ascii: "N") && !number.negative {
-                try expectLiteral("NaN")
-                number.special = .nan
-            } else {
-                try expectLiteral("Infinity")
-                number.special = .infinity
-            }
-            number.isIntegerLiteral = false
-            number.end = position
-            return number
-        }
+        let negative = base[position] == UInt8(ascii: "-")
+        number.negative = negative
+        position &+= negative ? 1 : 0
+        guard position < end else { throw unexpected("a number") }
+        let first = base[position]
+        guard first &- UInt8(ascii: "0") <= 9 else { return try readSpecialNumber(number) }
+        var budget = JSONReader.uncheckedDigits
         // Integer part: 0 | [1-9][0-9]*
-        if byte == UInt8(ascii: "0") {
+        if end - position >= 8 {
+            let word = SWARDigits.load(base + position)
+            let count = first == UInt8(ascii: "0") ? 1 : SWARDigits.digitCount(word)  // a leading 0 stands alone
+            number.mantissa = SWARDigits.value(word, count: count)
+            position &+= count
+            budget &-= count
+            if count == 8 { readDigits(into: &number, budget: &budget, isFraction: false) }
+        } else if first == UInt8(ascii: "0") {
             position += 1
-        } else if byte >= UInt8(ascii: "1") && byte <= UInt8(ascii: "9") {
-            while position < end {
-                byte = base[position]
-                guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { break }
-                accumulate(&number, digit: byte)
-                position += 1
-            }
         } else {
-            throw unexpected("a number")
+            readDigits(into: &number, budget: &budget, isFraction: false)
         }
         if position < end, base[position] == UInt8(ascii: ".") {
             number.isIntegerLiteral = false
             position += 1
-            let digitsStart = position
-            while position < end {
-                byte = base[position]
-                guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { break }
-                accumulate(&number, digit: byte)
-                number.exponent -= 1
-                position += 1
+            if end - position >= 16, budget >= 16 {
+                // Up to 16 digits from two words; the second counts only if the first is all digits.
+                let word1 = SWARDigits.load(base + position)
+                let word2 = SWARDigits.load(base + position + 8)
+                let count1 = SWARDigits.digitCount(word1)
+                guard count1 > 0 else { throw unexpected("a digit after '.'") }
+                let count2 = count1 == 8 ? SWARDigits.digitCount(word2) : 0
+                let value2 = count2 == 0 ? 0 : SWARDigits.value(word2, count: count2)
+                let count = count1 + count2
+                number.mantissa =
+                    number.mantissa &* SWARDigits.powersOfTen[count]
+                    &+ SWARDigits.value(word1, count: count1) &* SWARDigits.powersOfTen[count2] &+ value2
+                position &+= count
+                budget &-= count
+                number.exponent &-= count
+                if count == 16 { readDigits(into: &number, budget: &budget, isFraction: true) }
+            } else {
+                let digitsStart = position
+                readDigits(into: &number, budget: &budget, isFraction: true)
+                guard position > digitsStart else { throw unexpected("a digit after '.'") }
             }
-            guard position > digitsStart else { throw unexpected("a digit after '.'") }
         }
         if position < end, base[position] | 0x20 == UInt8(ascii: "e") {
             number.isIntegerLiteral = false
@@ -359,9 +383,9 @@ struct JSONReader {
             let digitsStart = position
             var exponent = 0
             while position < end {
-                byte = base[position]
-                guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { break }
-                if exponent < 100_000 { exponent = exponent * 10 + Int(byte - UInt8(ascii: "0")) }
+                let digit = base[position] &- UInt8(ascii: "0")
+                guard digit <= 9 else { break }
+                if exponent < 100_000 { exponent = exponent * 10 + Int(digit) }
                 position += 1
             }
             guard position > digitsStart else { throw unexpected("a digit in the exponent") }
@@ -371,7 +395,35 @@ struct JSONReader {
         return number
     }
 
-    @inline(__always)
+    /// Reads a run of digits at `position` into `number`: while `budget` (digits that can still be added without
+    /// overflow) lasts, eight at a time where eight bytes remain, then one at a time; past the budget with
+    /// overflow tracking (``accumulate(_:digit:)``). Fraction digits lower the decimal exponent.
+    private mutating func readDigits(into number: inout Number, budget: inout Int, isFraction: Bool) {
+        let runStart = position
+        while budget >= 8, end - position >= 8 {
+            let word = SWARDigits.load(base + position)
+            let count = SWARDigits.digitCount(word)
+            guard count > 0 else { break }
+            number.mantissa = number.mantissa &* SWARDigits.powersOfTen[count] &+ SWARDigits.value(word, count: count)
+            position &+= count
+            budget &-= count
+            guard count == 8 else { break }
+        }
+        while position < end {
+            let digit = base[position] &- UInt8(ascii: "0")
+            guard digit <= 9 else { break }
+            if budget > 0 {
+                number.mantissa = number.mantissa &* 10 &+ UInt64(digit)
+                budget -= 1
+            } else {
+                accumulate(&number, digit: digit)
+            }
+            position += 1
+        }
+        if isFraction { number.exponent -= position - runStart }
+    }
+
+    /// Adds one digit (0...9) to the mantissa, or, once it no longer fits, counts the digit in the exponent.
     private func accumulate(_ number: inout Number, digit: UInt8) {
         if number.mantissaOverflow {
             // Digits past UInt64's precision only move the decimal point (integer part) or are dropped (fraction).
@@ -379,7 +431,7 @@ struct JSONReader {
             return
         }
         let (times10, overflow1) = number.mantissa.multipliedReportingOverflow(by: 10)
-        let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit - UInt8(ascii: "0")))
+        let (sum, overflow2) = times10.addingReportingOverflow(UInt64(digit))
         if overflow1 || overflow2 {
             number.mantissaOverflow = true
             number.exponent += 1
@@ -388,13 +440,31 @@ struct JSONReader {
         }
     }
 
+    /// The rest of a number whose first byte after the sign is not a digit: `NaN`, `Infinity`, or an error.
+    @inline(never)
+    private mutating func readSpecialNumber(_ scanned: Number) throws(InferenceError) -> Number {
+        var number = scanned
+        let byte = base[position]
+        guard byte == UInt8(ascii: "N") || byte == UInt8(ascii: "I") else { throw unexpected("a number") }
+        if byte == UInt8(ascii: "N") && !number.negative {
+            try expectLiteral("NaN")
+            number.special = .nan
+        } else {
+            try expectLiteral("Infinity")
+            number.special = .infinity
+        }
+        number.isIntegerLiteral = false
+        number.end = position
+        return number
+    }
+
     /// The text of a scanned number, for messages and the slow path.
     func text(of number: Number) -> String {
         String(decoding: UnsafeBufferPointer(start: base + number.start, count: number.end - number.start), as: UTF8.self)
     }
 
-    /// The correctly rounded `Double` of a scanned number: exact integer arithmetic when the mantissa has at most
-    /// 53 bits and the exponent is within ±22 (Clinger's fast path), else the standard library's parser.
+    /// The correctly rounded `Double` of a scanned number (``FastFloat``: Clinger's fast path, then
+    /// Eisel–Lemire), falling back to the standard library's parser in the rare cases these leave open.
     @inline(__always)
     func doubleValue(of number: Number) -> Double {
         switch number.special {
@@ -402,16 +472,19 @@ struct JSONReader {
         case .infinity: return number.negative ? -.infinity : .infinity
         case .none: break
         }
-        if !number.mantissaOverflow && number.mantissa <= (1 << 53) && number.exponent >= -22 && number.exponent <= 22 {
-            var value = Double(number.mantissa)
-            if number.exponent > 0 {
-                value *= JSONReader.powersOfTen[number.exponent]
-            } else if number.exponent < 0 {
-                value /= JSONReader.powersOfTen[-number.exponent]
-            }
-            return number.negative ? -value : value
-        }
-        return Double(text(of: number)) ?? .nan  // the text passed the JSON grammar, so this always parses
+        let magnitude =
+            number.mantissaOverflow
+            ? FastFloat.double(truncatedSignificand: number.mantissa, exponent: number.exponent)
+            : FastFloat.double(significand: number.mantissa, exponent: number.exponent)
+        guard let magnitude else { return slowDoubleValue(of: number) }
+        // Branch-free sign (the magnitude is never negative, so setting the sign bit negates it; -0 included).
+        return Double(bitPattern: magnitude.bitPattern | (number.negative ? 1 << 63 : 0))
+    }
+
+    /// The standard library's parser on the number's text (which passed the JSON grammar, so it always parses).
+    @inline(never)
+    private func slowDoubleValue(of number: Number) -> Double {
+        Double(text(of: number)) ?? .nan
     }
 
     // MARK: Generic values

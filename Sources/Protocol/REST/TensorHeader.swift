@@ -61,6 +61,10 @@ struct TensorHeader {
         var shape: [Int] = []
         try reader.readArray { (reader) throws(InferenceError) in
             let number = try reader.readNumber()
+            if number.isIntegerLiteral, !number.mantissaOverflow, number.mantissa <= UInt64(Int.max) {
+                shape.append(number.negative ? -Int(number.mantissa) : Int(number.mantissa))
+                return
+            }
             let value = reader.doubleValue(of: number)
             guard value.rounded(.towardZero) == value, let dimension = Int(exactly: value) else {
                 throw reader.error("shape dimension \(reader.text(of: number)) is not an integer")

@@ -51,40 +51,46 @@ extension TensorBuffer: Equatable {
 }
 
 /// Appends fixed-width elements to growing malloc'd memory, then hands it to a ``TensorBuffer`` without a copy.
-/// Used by the JSON decoder, which learns the element count only while parsing. A class so that the element
-/// closures of the decoder can append to it; frees its memory if it is dropped before ``finish()``.
-final class TensorBufferBuilder {
-    private var base: UnsafeMutableRawPointer?
-    private var capacity: Int
-    private(set) var count = 0
+/// Used by the JSON decoder, which learns the element count only while parsing (the shape, when known, gives the
+/// reservation). Non-copyable, so that the memory has one owner: it is freed if the builder is dropped before
+/// ``finish()``. Hot loops may write through ``base`` directly, below ``capacity``, and set ``count`` when done.
+struct TensorBufferBuilder<Element: BitwiseCopyable>: ~Copyable {
+    /// Start of the elements, valid for ``capacity`` of them.
+    private(set) var base: UnsafeMutablePointer<Element>
+    /// Elements the memory holds.
+    private(set) var capacity: Int
+    /// Elements written so far (the prefix of the memory that ``finish()`` hands over).
+    var count = 0
 
-    init(reservingBytes: Int) {
-        capacity = max(reservingBytes, 16)
-        guard let memory = malloc(capacity) else { fatalError("out of memory reserving \(reservingBytes) bytes for a tensor") }
-        base = memory
+    init(reservingCapacity: Int) {
+        capacity = max(reservingCapacity, 1)
+        let bytes = capacity * MemoryLayout<Element>.stride
+        guard let memory = malloc(bytes) else { fatalError("out of memory reserving \(bytes) bytes for a tensor") }
+        base = memory.bindMemory(to: Element.self, capacity: capacity)
     }
 
     deinit { free(base) }
 
     @inline(__always)
-    func append<T: BitwiseCopyable>(_ value: T) {
-        let size = MemoryLayout<T>.size
-        if count + size > capacity { grow(minimum: count + size) }
-        base.unsafelyUnwrapped.storeBytes(of: value, toByteOffset: count, as: T.self)
-        count += size
+    mutating func append(_ value: Element) {
+        if count == capacity { grow() }
+        (base + count).initialize(to: value)
+        count += 1
     }
 
-    private func grow(minimum: Int) {
-        let newCapacity = max(minimum, capacity * 2)
-        guard let memory = realloc(base, newCapacity) else { fatalError("out of memory growing a tensor to \(newCapacity) bytes") }
-        base = memory
+    /// Doubles the capacity (the elements move with `realloc`).
+    mutating func grow() {
+        let newCapacity = capacity * 2
+        let bytes = newCapacity * MemoryLayout<Element>.stride
+        guard let memory = realloc(base, bytes) else { fatalError("out of memory growing a tensor to \(bytes) bytes") }
+        base = memory.bindMemory(to: Element.self, capacity: newCapacity)
         capacity = newCapacity
     }
 
-    /// Hands the bytes over; the builder must not be used afterwards.
-    func finish() -> TensorBuffer {
-        let buffer = TensorBuffer(owning: base.unsafelyUnwrapped, count: count)
-        base = nil
+    /// Hands the first ``count`` elements over.
+    consuming func finish() -> TensorBuffer {
+        let buffer = TensorBuffer(owning: UnsafeMutableRawPointer(base), count: count * MemoryLayout<Element>.stride)
+        discard self
         return buffer
     }
 }

@@ -4,6 +4,7 @@ public import Hummingbird
 internal import InferenceProtocol
 public import Logging
 internal import NIOCore
+internal import NIOHTTP1
 internal import Pipeline
 
 /// Answers every KServe REST route (spec §2) from a ``DataPlane``: decoding bodies with the Protocol codecs
@@ -50,6 +51,9 @@ public struct KServeResponder: HTTPResponder {
             response = Self.errorResponse(
                 InferenceError(code: .payloadTooLarge, message: "Request body is larger than the limit of \(maxBodySize) bytes.")
             )
+        } catch let error as HTTPParserError {
+            // A malformed body framing (e.g. a bad chunk size) is the client's fault.
+            response = Self.errorResponse(.invalidInput("Invalid HTTP request received: \(error)"))
         } catch let error as HTTPError where error.status == .contentTooLarge {
             response = Self.errorResponse(
                 InferenceError(code: .payloadTooLarge, message: "Request body is larger than the limit of \(maxBodySize) bytes.")

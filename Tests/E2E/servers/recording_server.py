@@ -7,6 +7,7 @@ Answers like an echo predictor (HTTP/1.1, keep-alive):
   POST /v1/models/<m>:explain   body B -> {"explanations": B, "model": m}
   POST /v2/models/<m>/infer     input i -> output `output-<i>` (JSON data, or the same binary section)
   GET  /  /v2/health/ready  /v1/models/<m>  /v2/models/<m>/ready   alive / ready
+  (any path prefix before /v1/ or /v2/ is ignored)
 Control (not recorded):
   GET  /_records   [{"method", "path", "headers": [[name, value], ...], "body", "body_b64", "body_length",
                    "client_port"}]
@@ -24,6 +25,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 lock = threading.Lock()
 records = []
 DELAY = 0.0
+
+
+def unprefixed(path):
+    """The path without a leading prefix (a predictor behind `--predictor_host host:port/prefix`)."""
+    for marker in ("/v1/", "/v2/"):
+        if marker in path:
+            return path[path.index(marker):]
+    return path
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -67,6 +76,7 @@ class Handler(BaseHTTPRequestHandler):
             with lock:
                 return self.reply(200, list(records))
         self.record(b"")
+        path = unprefixed(path)
         if path == "/":
             return self.reply(200, {"status": "alive"})
         if path == "/v2/health/ready":
@@ -87,7 +97,7 @@ class Handler(BaseHTTPRequestHandler):
         self.record(body)
         if DELAY:
             time.sleep(DELAY)
-        path = self.path
+        path = unprefixed(self.path)
         if path.startswith("/v1/models/") and path.endswith(":predict"):
             payload = json.loads(body)
             return self.reply(200, {"predictions": payload.get("instances")})
