@@ -443,8 +443,9 @@ private func mixedInputs() throws -> [InferInput] {
 
     /// On the service group's graceful shutdown, an RPC in flight completes and `run()` returns.
     @Test func gracefulShutdownLetsInFlightRPCsFinish() async throws {
+        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
         let repository = ModelRepository()
-        try await repository.register(EchoModel(delay: .milliseconds(300)))
+        try await repository.register(SignallingEchoModel(started: startedContinuation, delay: .milliseconds(300)))
         let service = GRPCServerService(
             dataPlane: DataPlane(repository: repository), configuration: .init(host: "127.0.0.1", port: 0), logger: quietLogger)
         let group = ServiceGroup(services: [service], logger: quietLogger)
@@ -458,13 +459,32 @@ private func mixedInputs() throws -> [InferInput] {
                         let response = try await client.modelInfer(try inferRequest(inputs: [input], raw: false))
                         #expect(response.outputs[0].contents.fp32Contents == [2])
                     }
-                    try await Task.sleep(for: .milliseconds(100))
+                    // Shut down only once the RPC is inside the model: a fixed sleep races with a busy machine.
+                    var iterator = started.makeAsyncIterator()
+                    _ = await iterator.next()
                     await group.triggerGracefulShutdown()
                     try await calls.waitForAll()
                 }
             }
             // run() returned by itself: the service group finished without being cancelled.
             try await tasks.waitForAll()
+        }
+    }
+
+    /// Says when `predict` has started, then answers like the echo model after a delay.
+    struct SignallingEchoModel: Model {
+        let name = "echo"
+        let started: AsyncStream<Void>.Continuation
+        let delay: Duration
+
+        func predict(_ payload: Payload, context: InferenceContext) async throws -> Payload {
+            started.yield()
+            try await Task.sleep(for: delay)
+            let request = try payload.requireInferRequest()
+            let outputs = try request.inputs.enumerated().map { index, input in
+                try InferOutput(name: "output-\(index)", shape: input.shape, values: input.values(as: Float.self))
+            }
+            return .inferResponse(InferResponse(answering: request, outputs: outputs))
         }
     }
 
