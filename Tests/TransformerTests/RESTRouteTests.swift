@@ -243,8 +243,9 @@ import Testing
 
     @Test func metricsHaveKServesHistograms() async throws {
         try await Self.application(Self.standardModels).test(.router) { client in
-            _ = try await client.execute(uri: "/v1/models/DateTimeModel:predict", method: .post, headers: Self.json,
-                                         body: ByteBuffer(string: #"{"instances":[1]}"#))
+            _ = try await client.execute(
+                uri: "/v1/models/DateTimeModel:predict", method: .post, headers: Self.json,
+                body: ByteBuffer(string: #"{"instances":[1]}"#))
             let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
             for name in ["request_preprocess_seconds", "request_predict_seconds", "request_postprocess_seconds"] {
                 #expect(metrics.contains("\(name)_bucket{model_name=\"DateTimeModel\",le=\"0.005\"} "), "\(name)")

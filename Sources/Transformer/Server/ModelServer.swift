@@ -96,7 +96,8 @@ public struct ModelServer: Sendable {
         let grpcService = grpc
         let application = Application(
             responder: responder,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(), DrainBeforeCloseHandler()], idleTimeout: keepAlive)),
+            server: .http1(
+                configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(), DrainBeforeCloseHandler()], idleTimeout: keepAlive)),
             configuration: ApplicationConfiguration(address: .hostname(options.bindAddress, port: options.httpPort), serverName: nil),
             onServerRunning: { channel in
                 let httpPort = channel.localAddress?.port ?? options.httpPort
