@@ -195,7 +195,8 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     if report.failed:
         for proc in _started:
-            report.sections.append((f"log of {proc.name} (pid {proc.proc.pid})", proc.log_tail(25)))
+            lines = [line for line in proc.log_text().splitlines() if " kserve.trace " not in line]
+            report.sections.append((f"log of {proc.name} (pid {proc.proc.pid})", "\n".join(lines[-20:])))
 
 
 def _http_ok(port, path):

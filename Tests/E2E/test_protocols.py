@@ -1,7 +1,9 @@
-"""The transformer in front of the Python KServe predictor and of our echo-predictor, over every inbound protocol
-(REST v1, REST v2 JSON, REST v2 binary, gRPC v2) and every predictor protocol (v1, v2, grpc-v2): the answer through
-the transformer equals the predictor's own answer to the same request, value for value, with the same datatypes,
-shapes and binary-ness of the outputs.
+"""The transformer in front of the Python KServe predictor and of our echo-predictor: REST v1 through a v1
+transformer, and REST v2 JSON, REST v2 binary (tritonclient.http) and gRPC v2 (tritonclient.grpc, and typed contents)
+through a transformer speaking v2 or grpc-v2 to its predictor. The answer through the transformer equals the
+predictor's own answer to the same request, value for value (bit for bit), with the same datatypes, shapes and
+binary-ness of the outputs (binary sections over REST, raw_output_contents over gRPC). Every datatype; FP16 and
+non-UTF-8 BYTES where the protocol can carry them.
 """
 
 import numpy as np

@@ -22,18 +22,10 @@ extension InferRequest {
         var inputs: [InferInput] = []
         inputs.reserveCapacity(message.inputs.count)
         for (index, input) in message.inputs.enumerated() {
-            let parameters = InferParameters(grpc: input.parameters)
-            if raw.isEmpty {
-                inputs.append(
-                    try InferTensor(
-                        name: input.name, datatypeName: input.datatype, shape: input.shape, parameters: parameters,
-                        contents: input.contents))
-            } else {
-                inputs.append(
-                    try InferTensor(
-                        name: input.name, datatypeName: input.datatype, shape: input.shape, parameters: parameters,
-                        raw: raw[index]))
-            }
+            inputs.append(
+                try InferTensor(
+                    name: input.name, datatypeName: input.datatype, shape: input.shape, parameters: InferParameters(grpc: input.parameters),
+                    contents: input.contents, raw: raw.isEmpty ? nil : raw[index]))
         }
         self.init(
             id: message.id.isEmpty ? nil : message.id, modelName: message.modelName,

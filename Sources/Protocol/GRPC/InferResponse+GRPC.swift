@@ -53,17 +53,10 @@ extension InferResponse {
         for (index, output) in message.outputs.enumerated() {
             var parameters = InferParameters(grpc: output.parameters)
             parameters.removeValue(forKey: "binary_data_size")
-            if raw.isEmpty {
-                outputs.append(
-                    try InferTensor(
-                        name: output.name, datatypeName: output.datatype, shape: output.shape, parameters: parameters,
-                        contents: output.contents))
-            } else {
-                outputs.append(
-                    try InferTensor(
-                        name: output.name, datatypeName: output.datatype, shape: output.shape, parameters: parameters,
-                        raw: raw[index]))
-            }
+            outputs.append(
+                try InferTensor(
+                    name: output.name, datatypeName: output.datatype, shape: output.shape, parameters: parameters,
+                    contents: output.contents, raw: raw.isEmpty ? nil : raw[index]))
         }
         self.init(
             id: message.id, modelName: message.modelName, modelVersion: message.modelVersion.isEmpty ? nil : message.modelVersion,

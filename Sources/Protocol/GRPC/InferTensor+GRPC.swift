@@ -55,6 +55,19 @@ extension InferTensor {
         try self.init(name: name, datatype: datatype, shape: dims, parameters: parameters, data: result.get())
     }
 
+    /// A tensor from a gRPC tensor entry: from its raw bytes when the message carries raw contents, else from its
+    /// typed `contents`.
+    init(
+        name: String, datatypeName: String, shape: [Int64], parameters: InferParameters, contents: Inference_InferTensorContents,
+        raw: Data?
+    ) throws(InferenceError) {
+        if let raw {
+            try self.init(name: name, datatypeName: datatypeName, shape: shape, parameters: parameters, raw: raw)
+        } else {
+            try self.init(name: name, datatypeName: datatypeName, shape: shape, parameters: parameters, contents: contents)
+        }
+    }
+
     private static func dimensions(_ shape: [Int64], tensor name: String) throws(InferenceError) -> [Int] {
         try shape.map { (dimension) throws(InferenceError) in
             guard let value = Int(exactly: dimension) else { throw .invalidInput("invalid shape dimension \(dimension) for tensor '\(name)'") }
