@@ -143,6 +143,7 @@ let package = Package(
             name: "PredictorClientTests",
             dependencies: ["PredictorClient", "InferenceProtocol"],
             path: "Tests/PredictorClientTests",
+            exclude: ["test_server.py"],
             swiftSettings: strictSettings
         ),
         .testTarget(

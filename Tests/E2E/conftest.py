@@ -13,6 +13,7 @@ still running when the session ends is stopped the same way.
 import http.client as httpclient
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -186,6 +187,13 @@ def stop_all():
 
 def pytest_sessionfinish(session, exitstatus):
     stop_all()
+    if exitstatus == 0:
+        shutil.rmtree(LOG_DIR, ignore_errors=True)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus):
+    if exitstatus != 0:
+        terminalreporter.write_line(f"server logs of this run: {LOG_DIR}")
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -5,9 +5,7 @@ once)."""
 
 import asyncio
 import json
-import tempfile
 import time
-from pathlib import Path
 
 import grpc
 import pytest
@@ -110,10 +108,10 @@ def test_thousand_concurrent_requests_within_the_connection_pool(protocol):
         recorder.stop()
 
 
-def test_thousand_concurrent_requests_to_a_grpc_predictor():
+def test_thousand_concurrent_requests_to_a_grpc_predictor(tmp_path):
     """The same load to a gRPC predictor: everything answered, over very few HTTP/2 connections."""
     port = free_port()
-    records = Path(tempfile.mkdtemp(prefix="e2e-grpc-")) / "records.jsonl"
+    records = tmp_path / "records.jsonl"
     with start_python_server("grpc_recording_server.py", "--port", port, "--records", records,
                              ready=port_open(port)), \
             start_transformer(f"{HOST}:{port}", "grpc-v2") as transformer:
