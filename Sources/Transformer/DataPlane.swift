@@ -100,6 +100,10 @@ public struct DataPlane: Sendable {
             // A model that returns its request's tensors answers with them as outputs.
             return InferResponse(answering: request, outputs: forwarded.inputs)
         case .v1(.json(let json)):
+            guard json["outputs"] != nil else {
+                throw .inferenceFailed(
+                    "the model returned JSON that is not a v2 inference response (it has no 'outputs'); a v2 predictor behind a v1 predictor protocol?")
+            }
             var response = try InferResponse(body: V1Response(.json(json)).body, jsonLength: nil)
             response.useBinaryOutputs = request.useBinaryOutputs
             response.requestedOutputs = request.requestedOutputs

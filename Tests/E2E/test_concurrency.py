@@ -123,11 +123,6 @@ def test_thousand_concurrent_requests_to_a_grpc_predictor(tmp_path):
         assert len(peers) <= 2, f"{len(peers)} gRPC connections: {sorted(peers)[:10]}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug: the gRPC server (GRPCServerService, HTTP2ServerTransport.Posix with http2.maxConcurrentStreams "
-    "nil) does not advertise SETTINGS_MAX_CONCURRENT_STREAMS but NIOHTTP2 enforces its default of 100, so a client "
-    "opening more than 100 streams on one connection gets GOAWAY PROTOCOL_ERROR and every call in flight fails "
-    "with UNAVAILABLE 'Stream removed ... Connection reset by peer'"))
 def test_transformer_grpc_front_under_load():
     """1,000 concurrent gRPC calls into the transformer (REST v2 predictor behind it)."""
     recorder = RecordingServer()

@@ -245,11 +245,6 @@ def test_grpc_predictor_timeout_is_504_on_time(grpc_faulty):
     assert_good_request_works(grpc_faulty, "v2")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug: gRPC retries (0.1 s, 0.2 s backoff) all fail at once with UNAVAILABLE 'Channel is in a transient "
-    "failure state and wait for ready isn't enabled' because the channel only reconnects after its own ~1 s "
-    "backoff: with --predictor_request_retries 2 a predictor up 0.2 s after the first attempt is never reached "
-    "(REST reaches it); it takes 4 retries (1.5 s)"))
 def test_grpc_retries_reach_a_predictor_that_comes_up_late(tmp_path):
     port = free_port()
     with start_python_server("grpc_recording_server.py", "--port", port, "--records", tmp_path / "r.jsonl",

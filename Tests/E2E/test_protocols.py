@@ -228,7 +228,6 @@ def grpc_infer(port, inputs, request_id):
 @pytest.mark.parametrize("protocol", V2_PROTOCOLS)
 def test_grpc_every_datatype(request, stack, kind, protocol):
     """tritonclient.grpc (raw contents) with every datatype, FP16 included."""
-    xfail_if(request, protocol == "v2", BUG_GRPC_TO_REST_NO_BINARY_OUTPUTS)
     predictor, transformer = both(stack, kind, protocol)
     inputs = []
     for t in ALL_TYPES:
@@ -242,7 +241,6 @@ def test_grpc_every_datatype(request, stack, kind, protocol):
 
 @pytest.mark.parametrize("protocol", V2_PROTOCOLS)
 def test_grpc_fp16(request, stack, kind, protocol):
-    xfail_if(request, protocol == "v2", BUG_GRPC_TO_REST_NO_BINARY_OUTPUTS)
     predictor, transformer = both(stack, kind, protocol)
     tensor = grpcclient.InferInput("half", SHAPE, "FP16")
     tensor.set_data_from_numpy(array("FP16"))
@@ -256,7 +254,6 @@ def test_grpc_non_utf8_bytes(request, stack, kind, protocol):
     """Non-UTF-8 BYTES in raw contents."""
     if kind == "kserve" and protocol == "v2":
         pytest.skip(KSERVE_NO_NON_UTF8_REST)
-    xfail_if(request, protocol == "v2", BUG_GRPC_TO_REST_NO_BINARY_OUTPUTS)
     predictor, transformer = both(stack, kind, protocol)
     tensor = grpcclient.InferInput("raw-bytes", SHAPE, "BYTES")
     tensor.set_data_from_numpy(array("BYTES", NON_UTF8))
@@ -302,7 +299,6 @@ def test_grpc_typed_contents(request, stack, kind, protocol):
     """gRPC with typed `contents` (not raw) of every type: the answer has the same form as the predictor's own
     (typed, as KServe answers typed inputs). Non-UTF-8 BYTES only with echo-predictor: KServe 0.21 cannot put them
     in typed contents."""
-    xfail_if(request, protocol == "v2" and kind == "echo", BUG_GRPC_TO_REST_NO_BINARY_OUTPUTS)
     predictor, transformer = both(stack, kind, protocol)
     direct = grpc_view(grpc_call(predictor.grpc_port, typed_request(non_utf8=kind == "echo")))
     through = grpc_view(grpc_call(transformer.grpc_port, typed_request(non_utf8=kind == "echo")))

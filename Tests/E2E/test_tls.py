@@ -182,11 +182,6 @@ def test_grpc_over_tls_with_ca(tls):
         assert_v2_works(transformer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug: GRPCInferenceClient targets `.dns(host: \"127.0.0.1\")`, so grpc-swift-nio-transport passes the IP "
-    "literal as the TLS SNI name, NIOSSLClientHandler refuses it (cannotUseIPAddressInSNI) and the connection never "
-    "comes up: 502 'Channel is in a transient failure state ... Could not establish a connection', even with "
-    "--predictor_verify_ssl false"))
 def test_grpc_over_tls_to_ip_address(tls):
     """`--predictor_host 127.0.0.1:<port>` (an IP literal, the usual form in tests and in-cluster IPs) over TLS:
     the certificate names 127.0.0.1, so this must work as it does over REST."""
@@ -194,11 +189,6 @@ def test_grpc_over_tls_to_ip_address(tls):
         assert_v2_works(transformer)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server bug: over gRPC an untrusted certificate gives 502 'answered unavailable: Channel is in a transient failure "
-    "state ... The server accepted the TCP connection but closed the connection before completing the HTTP/2 "
-    "connection preface' -- nothing says certificate / TLS (REST says 'SSL certificate problem: unable to get local "
-    "issuer certificate')"))
 def test_grpc_over_tls_without_ca_fails(tls):
     with tls_transformer(tls.grpcs_port, "grpc-v2", host="localhost") as transformer:
         resp = post(transformer.http_port, "/v2/models/echo/infer", V2_BODY)

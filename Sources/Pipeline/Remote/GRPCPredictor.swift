@@ -34,14 +34,17 @@ public struct GRPCPredictor: RemotePredictor {
                     try? await Task.sleep(for: .milliseconds(min(100 << (attempt - 1), 1000)))
                     continue
                 }
-                throw Self.inferenceError(error, host: config.host)
+                throw Self.inferenceError(error, config: config)
             }
         }
     }
 
     /// The gRPC failure as the error a REST or gRPC client of the transformer sees.
-    static func inferenceError(_ error: RPCError, host: String) -> InferenceError {
-        let message = "Predictor \(host) (gRPC) answered \(error.code): \(error.message)"
+    static func inferenceError(_ error: RPCError, config: PredictorConfig) -> InferenceError {
+        var message = "Predictor \(config.host) (gRPC) answered \(error.code): \(error.message)"
+        if config.useSSL && error.code == .unavailable {
+            message += " (the TLS handshake may have failed: check the predictor's certificate and --predictor_ca_bundle)"
+        }
         switch error.code {
         case .deadlineExceeded: return InferenceError(code: .gatewayTimeout, message: message)
         case .invalidArgument: return InferenceError(code: .predictorRejected(status: 400), message: error.message)
@@ -52,7 +55,13 @@ public struct GRPCPredictor: RemotePredictor {
     }
 
     /// `ServerReady`.
-    public func isServerReady() async throws -> Bool { try await client.serverReady() }
+    public func isServerReady() async throws -> Bool {
+        do {
+            return try await client.serverReady()
+        } catch let error as RPCError {
+            throw Self.inferenceError(error, config: config)
+        }
+    }
 
     /// `ModelReady`; any failure counts as not ready.
     public func isModelReady(_ modelName: String) async -> Bool { (try? await client.modelReady(modelName)) ?? false }

@@ -31,7 +31,11 @@ public struct RESTPredictor: RemotePredictor {
         case .v1(.raw(let bytes, let contentType)):
             request.body = bytes
             request.headers.append(("content-type", contentType ?? "application/octet-stream"))
-        case .inferRequest(let inferRequest):
+        case .inferRequest(var inferRequest):
+            // Ask for binary outputs: FP16 and non-UTF-8 BYTES cannot come back as JSON, and binary is cheaper. The
+            // transformer's own client still gets the form it asked for (the response is re-encoded for it).
+            inferRequest.parameters["binary_data_output"] = true
+            for index in inferRequest.requestedOutputs.indices { inferRequest.requestedOutputs[index].binaryData = true }
             let body = try inferRequest.restBody { input in input.elementCount >= config.binaryInputThreshold }
             request.body = body.bytes
             request.headers.append(("content-type", body.contentType))

@@ -29,9 +29,23 @@ package struct GRPCInferenceClient: Sendable {
         } else {
             security = .plaintext
         }
+        // An IP address must not be sent as the TLS server name (SNI): connect to it as an address.
+        let target: any ResolvableTarget =
+            if name.split(separator: ".").count == 4, name.split(separator: ".").allSatisfy({ UInt8($0) != nil }) {
+                .ipv4(address: name, port: port)
+            } else if name.contains(":") {
+                .ipv6(address: name, port: port)
+            } else {
+                .dns(host: name, port: port)
+            }
         let transport = try HTTP2ClientTransport.Posix(
-            target: .dns(host: name, port: port), transportSecurity: security,
-            config: .defaults { $0.connection.maxIdleTime = nil }
+            target: target, transportSecurity: security,
+            config: .defaults {
+                $0.connection.maxIdleTime = nil
+                // Reconnect quickly, as the predictor's pod may just be starting; retries (--predictor_request_retries)
+                // wait 0.1 s doubling to 1 s, so the channel must not wait longer between attempts.
+                $0.backoff = .init(initial: .milliseconds(100), max: .seconds(1), multiplier: 2, jitter: 0.1)
+            }
         )
         client = GRPCClient(transport: transport, interceptors: [])
         stub = Inference_GRPCInferenceService.Client(wrapping: client)

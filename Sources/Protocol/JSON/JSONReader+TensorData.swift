@@ -23,8 +23,8 @@ extension JSONReader {
         case .int16: return .fixed(try readIntegers(Int16.self, reserve, datatype, name))
         case .int32: return .fixed(try readIntegers(Int32.self, reserve, datatype, name))
         case .int64: return .fixed(try readIntegers(Int64.self, reserve, datatype, name))
-        case .fp32: return .fixed(try readElements(Float.self, reserve) { (reader) throws(InferenceError) in Float(try reader.readFloatElement()) })
-        case .fp64: return .fixed(try readElements(Double.self, reserve) { (reader) throws(InferenceError) in try reader.readFloatElement() })
+        case .fp32: return .fixed(try readFloats(Float.self, reserve))
+        case .fp64: return .fixed(try readFloats(Double.self, reserve))
         case .fp16:
             let start = position
             let empty = try readElements(UInt8.self, 0) { (reader) throws(InferenceError) in
@@ -93,6 +93,81 @@ extension JSONReader {
             }
             guard byte == UInt8(ascii: ",") else { return false }
         }
+    }
+
+    /// Reads the elements of a float tensor: a flat array through ``readFlatFloats(into:)``, anything else through
+    /// ``readNested(_:)``.
+    private mutating func readFloats<T: JSONFloatElement>(_ type: T.Type, _ reserve: Int) throws(InferenceError) -> TensorBuffer {
+        var builder = TensorBufferBuilder<T>(reservingCapacity: reserve)
+        let start = position
+        if try readFlatFloats(into: &builder) { return builder.finish() }
+        position = start
+        builder.count = 0
+        try readNested { (reader) throws(InferenceError) in builder.append(T(jsonDouble: try reader.readFloatElement())) }
+        return builder.finish()
+    }
+
+    /// ``readFlatArray(into:_:)`` for floats, with the scan position in a local and the usual element read by
+    /// ``scanShortDecimal(at:)`` (where enough bytes remain); other elements go through ``readFloatElement()``.
+    /// Same contract: `false` (position unspecified) for the general walk to redo; element errors are thrown.
+    @inline(__always)
+    private mutating func readFlatFloats<T: JSONFloatElement>(into builder: inout TensorBufferBuilder<T>) throws(InferenceError) -> Bool {
+        var index = skippingWhitespace(from: position)
+        guard index < end, base[index] == UInt8(ascii: "[") else { return false }
+        index += 1
+        let fastLimit = end - JSONReader.shortDecimalReach
+        var pointer = builder.base
+        var capacity = builder.capacity
+        var count = 0
+        while true {
+            index = skippingWhitespace(from: index)
+            let value: Double
+            if index <= fastLimit, let scanned = scanShortDecimal(at: &index) {
+                value = scanned
+            } else {
+                guard index < end, base[index] != UInt8(ascii: "["), base[index] != UInt8(ascii: "]") else { return false }
+                value = try readFloatElement(at: &index)
+            }
+            if count == capacity {
+                builder.count = count
+                builder.grow()
+                pointer = builder.base
+                capacity = builder.capacity
+            }
+            (pointer + count).initialize(to: T(jsonDouble: value))
+            count &+= 1
+            index = skippingWhitespace(from: index)
+            guard index < end else { return false }
+            let byte = base[index]
+            index += 1
+            if byte == UInt8(ascii: "]") {
+                position = index
+                builder.count = count
+                return true
+            }
+            guard byte == UInt8(ascii: ",") else { return false }
+        }
+    }
+
+    /// ``readFloatElement()`` at `index`, out of line so that the fast loop keeps its registers.
+    @inline(never)
+    private mutating func readFloatElement(at index: inout Int) throws(InferenceError) -> Double {
+        position = index
+        let value = try readFloatElement()
+        index = position
+        return value
+    }
+
+    /// The first index from `index` on that is not JSON whitespace (or `end`).
+    @inline(__always)
+    private func skippingWhitespace(from index: Int) -> Int {
+        var index = index
+        while index < end {
+            let byte = base[index]
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { break }
+            index += 1
+        }
+        return index
     }
 
     private mutating func readIntegers<T: FixedWidthInteger & BitwiseCopyable>(
@@ -183,4 +258,19 @@ extension JSONReader {
             }
         }
     }
+}
+
+/// A float datatype's element, made from the `Double` that the decoder reads (FP32 rounds it, as numpy does).
+protocol JSONFloatElement: BitwiseCopyable {
+    init(jsonDouble: Double)
+}
+
+extension Float: JSONFloatElement {
+    @inline(__always)
+    init(jsonDouble value: Double) { self.init(value) }
+}
+
+extension Double: JSONFloatElement {
+    @inline(__always)
+    init(jsonDouble value: Double) { self = value }
 }

@@ -395,6 +395,67 @@ struct JSONReader {
         return number
     }
 
+    /// Bytes that must follow the start of a number for ``scanShortDecimal(at:)``: it reads at most 26.
+    static let shortDecimalReach = 32
+
+    /// The fast path of ``readNumber()`` and ``doubleValue(of:)`` for the usual element of a float tensor:
+    /// `-?(0|[1-9][0-9]{0,6})(\.[0-9]{1,16})?` with at most 19 digits, not followed by a digit, `e` or `E`.
+    /// Returns the value that those two would return and moves `index` past the number, or returns `nil`
+    /// without moving it for anything else (`NaN`, `null`, exponents, long numbers, errors) — the general path
+    /// then reads it. No branch depends on the sign or on the count of fraction digits.
+    /// - Parameter index: Where the number starts; at least ``shortDecimalReach`` bytes must follow it.
+    @inline(__always)
+    func scanShortDecimal(at index: inout Int) -> Double? {
+        var cursor = index
+        let negative = base[cursor] == UInt8(ascii: "-")
+        cursor &+= negative ? 1 : 0
+        let sign: UInt64 = negative ? 1 << 63 : 0
+        var mantissa: UInt64
+        var digits = 1
+        let first = base[cursor] &- UInt8(ascii: "0")
+        if first <= 9, base[cursor &+ 1] == UInt8(ascii: ".") {
+            // One integer digit, the shape of most floats: no word to parse.
+            mantissa = UInt64(first)
+            cursor &+= 1
+        } else {
+            let word = SWARDigits.load(base + cursor)
+            digits = first == 0 ? 1 : SWARDigits.digitCount(word)  // a leading 0 stands alone
+            guard digits > 0, digits < 8 else { return nil }
+            mantissa = SWARDigits.value(word, count: digits)
+            cursor &+= digits
+            if base[cursor] != UInt8(ascii: ".") {
+                // An integer below 10^7: exact as a Double.
+                let next = base[cursor]
+                guard next &- UInt8(ascii: "0") > 9, next | 0x20 != UInt8(ascii: "e") else { return nil }
+                index = cursor
+                return Double(bitPattern: Double(mantissa).bitPattern | sign)
+            }
+        }
+        // The fraction, from two words: the second counts only if the first is all digits (a mask, no branch).
+        let word1 = SWARDigits.load(base + (cursor &+ 1))
+        let word2 = SWARDigits.load(base + (cursor &+ 9))
+        let count1 = SWARDigits.digitCount(word1)
+        let count2 = SWARDigits.digitCount(word2) & (0 &- (count1 >> 3))
+        let fractionDigits = count1 &+ count2
+        guard count1 > 0, digits &+ fractionDigits <= JSONReader.uncheckedDigits else { return nil }
+        mantissa =
+            mantissa &* SWARDigits.powersOfTen[fractionDigits]
+            &+ SWARDigits.value(word1, count: count1) &* SWARDigits.powersOfTen[count2] &+ SWARDigits.value(word2, count: count2)
+        cursor &+= 1 &+ fractionDigits
+        let next = base[cursor]
+        guard next &- UInt8(ascii: "0") > 9, next | 0x20 != UInt8(ascii: "e") else { return nil }
+        let magnitude: Double
+        if mantissa <= 1 << 53 {
+            // Clinger: both operands exact, one correctly rounded division (10^16 is exact too).
+            magnitude = Double(mantissa) / FastFloat.exactPowersOfTen[fractionDigits]
+        } else {
+            guard let value = FastFloat.eiselLemire(mantissa, -fractionDigits) else { return nil }
+            magnitude = value
+        }
+        index = cursor
+        return Double(bitPattern: magnitude.bitPattern | sign)
+    }
+
     /// Reads a run of digits at `position` into `number`: while `budget` (digits that can still be added without
     /// overflow) lasts, eight at a time where eight bytes remain, then one at a time; past the budget with
     /// overflow tracking (``accumulate(_:digit:)``). Fraction digits lower the decimal exponent.

@@ -18,11 +18,13 @@ enum SWARDigits {
         return nonDigits.trailingZeroBitCount >> 3
     }
 
-    /// The value of the first `count` (1...8) bytes of `word`, which must be ASCII digits.
+    /// The value of the first `count` (0...8) bytes of `word`, which must be ASCII digits (0 when `count` is 0).
     @inline(__always)
     static func value(_ word: UInt64, count: Int) -> UInt64 {
-        // Shift the digits to the top bytes, so that the bytes before them are zeros (leading zero digits).
-        let digits = (word ^ 0x3030_3030_3030_3030) &<< UInt64(64 - 8 * count)
+        // Shift the digits to the top bytes, so that the bytes before them are zeros (leading zero digits); in
+        // two halves, so that a count of 0 shifts everything out (a shift by 64 would be a shift by 0).
+        let half = UInt64(truncatingIfNeeded: 32 &- 4 &* count)
+        let digits = ((word ^ 0x3030_3030_3030_3030) &<< half) &<< half
         return eightDigitValue(digits)
     }
 

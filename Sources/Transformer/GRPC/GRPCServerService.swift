@@ -84,7 +84,12 @@ public struct GRPCServerService: Service {
             : .ipv4(host: configuration.host, port: configuration.port)
         let transport = HTTP2ServerTransport.Posix(
             address: address, transportSecurity: .plaintext,
-            config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.transportReceiveCeiling },
+            config: .defaults {
+                $0.rpc.maxRequestPayloadSize = configuration.transportReceiveCeiling
+                // Advertise the stream limit: NIOHTTP2 enforces 100 by default without telling clients, which then
+                // open more streams and get the whole connection reset (GOAWAY PROTOCOL_ERROR).
+                $0.http2.maxConcurrentStreams = 4096
+            },
             eventLoopGroup: eventLoopGroup)
         let service = InferenceGRPCService(
             dataPlane: dataPlane, maxReceiveMessageLength: configuration.maxReceiveMessageLength,
