@@ -102,7 +102,8 @@ public struct DataPlane: Sendable {
         case .v1(.json(let json)):
             guard json["outputs"] != nil else {
                 throw .inferenceFailed(
-                    "the model returned JSON that is not a v2 inference response (it has no 'outputs'); a v2 predictor behind a v1 predictor protocol?")
+                    "the model returned JSON that is not a v2 inference response (it has no 'outputs'); a v2 predictor behind a v1 predictor protocol?"
+                )
             }
             var response = try InferResponse(body: V1Response(.json(json)).body, jsonLength: nil)
             response.useBinaryOutputs = request.useBinaryOutputs
