@@ -138,6 +138,24 @@ import Testing
         #expect(values.map(\.bitPattern) == texts.map { Float(Double($0)!).bitPattern })
     }
 
+    @Test func floatArraysOfEveryLayoutDecodeAlike() throws {
+        // The flat fast path, the nested walk, whitespace everywhere, and elements the fast path hands over.
+        let flat = #"{"inputs":[{"name":"x","shape":[2,3],"datatype":"FP32","data":[1.5, -0.25,2e1 ,null, NaN,7]}]}"#
+        let nested = #"{"inputs":[{"name":"x","shape":[2,3],"datatype":"FP32","data":[ [1.5,-0.25, 2e1], [null ,NaN, 7] ]}]}"#
+        let a = try InferRequest(json: Array(flat.utf8), modelName: "m").inputs[0].values(as: Float.self)
+        let b = try InferRequest(json: Array(nested.utf8), modelName: "m").inputs[0].values(as: Float.self)
+        #expect(a.map(\.bitPattern) == b.map(\.bitPattern))
+        #expect(Array(a[0..<3]) == [1.5, -0.25, 20] && a[3].isNaN && a[4].isNaN && a[5] == 7)
+    }
+
+    @Test func floatArraysLongerThanTheShapeStillDecode() {
+        // More elements than the shape reserved: the buffer grows, then the count check answers.
+        let data = (0..<1_000).map { "\(Float($0) / 7)" }.joined(separator: ", ")
+        let body = #"{"inputs":[{"name":"x","shape":[2],"datatype":"FP32","data":[\#(data)]}]}"#
+        let error = expectInferenceError { _ = try InferRequest(json: Array(body.utf8), modelName: "m") }
+        #expect(error?.message == "tensor 'x' has shape [2], which holds 2 elements, but 1000 were given")
+    }
+
     @Test func integersKeepTheirRangeChecks() throws {
         let body = #"{"inputs":[{"name":"x","shape":[6],"datatype":"UINT64","data":[0,1,12345678,123456789,18446744073709551615,1e19]}]}"#
         let values = try InferRequest(json: Array(body.utf8), modelName: "m").inputs[0].values(as: UInt64.self)

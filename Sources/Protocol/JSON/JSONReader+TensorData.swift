@@ -107,55 +107,63 @@ extension JSONReader {
         return builder.finish()
     }
 
-    /// ``readFlatArray(into:_:)`` for floats, with the scan position in a local and the usual element read by
-    /// ``scanShortDecimal(at:)`` (where enough bytes remain); other elements go through ``readFloatElement()``.
-    /// Same contract: `false` (position unspecified) for the general walk to redo; element errors are thrown.
+    /// ``readFlatArray(into:_:)`` for floats, with the scan position and the write pointer in locals. An inner
+    /// loop without calls takes runs of the usual element (``scanShortDecimal(at:)``, where enough bytes remain)
+    /// and `,`; anything else goes through ``readFloatElement(from:)`` and the general separator check. Same
+    /// contract: `false` (position unspecified) for the general walk to redo; element errors are thrown.
     @inline(__always)
     private mutating func readFlatFloats<T: JSONFloatElement>(into builder: inout TensorBufferBuilder<T>) throws(InferenceError) -> Bool {
         var index = skippingWhitespace(from: position)
         guard index < end, base[index] == UInt8(ascii: "[") else { return false }
         index += 1
         let fastLimit = end - JSONReader.shortDecimalReach
-        var pointer = builder.base
-        var capacity = builder.capacity
-        var count = 0
+        var next = builder.base
+        var limit = builder.base + builder.capacity
         while true {
             index = skippingWhitespace(from: index)
-            let value: Double
-            if index <= fastLimit, let scanned = scanShortDecimal(at: &index) {
-                value = scanned
-            } else {
+            var afterElement = false
+            while index <= fastLimit, next != limit, let value = scanShortDecimal(at: &index) {
+                next.initialize(to: T(jsonDouble: value))
+                next += 1
+                // In bounds: the scan stopped at least 6 bytes before `end`.
+                guard base[index] == UInt8(ascii: ",") else {
+                    afterElement = true
+                    break
+                }
+                index = skippingWhitespace(from: index &+ 1)
+            }
+            if !afterElement {
                 guard index < end, base[index] != UInt8(ascii: "["), base[index] != UInt8(ascii: "]") else { return false }
-                value = try readFloatElement(at: &index)
+                let (value, after) = try readFloatElement(from: index)
+                index = after
+                if next == limit {
+                    builder.count = next - builder.base
+                    builder.grow()
+                    next = builder.base + builder.count
+                    limit = builder.base + builder.capacity
+                }
+                next.initialize(to: T(jsonDouble: value))
+                next += 1
             }
-            if count == capacity {
-                builder.count = count
-                builder.grow()
-                pointer = builder.base
-                capacity = builder.capacity
-            }
-            (pointer + count).initialize(to: T(jsonDouble: value))
-            count &+= 1
             index = skippingWhitespace(from: index)
             guard index < end else { return false }
             let byte = base[index]
             index += 1
-            if byte == UInt8(ascii: "]") {
-                position = index
-                builder.count = count
-                return true
-            }
-            guard byte == UInt8(ascii: ",") else { return false }
+            if byte == UInt8(ascii: ",") { continue }
+            guard byte == UInt8(ascii: "]") else { return false }
+            position = index
+            builder.count = next - builder.base
+            return true
         }
     }
 
-    /// ``readFloatElement()`` at `index`, out of line so that the fast loop keeps its registers.
+    /// ``readFloatElement()`` at `index`, and the index after it; out of line, so that the fast loop keeps its
+    /// registers.
     @inline(never)
-    private mutating func readFloatElement(at index: inout Int) throws(InferenceError) -> Double {
+    private mutating func readFloatElement(from index: Int) throws(InferenceError) -> (Double, Int) {
         position = index
         let value = try readFloatElement()
-        index = position
-        return value
+        return (value, position)
     }
 
     /// The first index from `index` on that is not JSON whitespace (or `end`).

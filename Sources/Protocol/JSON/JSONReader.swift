@@ -150,6 +150,7 @@ struct JSONReader {
         let start = position
         if let length = try scanPlainString() {
             let bytes = UnsafeBufferPointer(start: base + start + 1, count: length)
+            if let known = JSONKnownStrings.string(matching: bytes) { return known }
             // ASCII is valid UTF-8: the non-validating initializer is much cheaper on short keys and names.
             if JSONReader.isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
             guard let string = String(validating: bytes, as: UTF8.self) else {
@@ -186,7 +187,7 @@ struct JSONReader {
         var index = 0
         var bits: UInt64 = 0
         while bytes.count - index >= 8 {
-            bits |= SWARDigits.load(start + index)
+            bits |= SWAR.load(start + index)
             index += 8
         }
         while index < bytes.count {
@@ -203,6 +204,14 @@ struct JSONReader {
         guard position < end, base[position] == UInt8(ascii: "\"") else { throw unexpected("a string") }
         let contentStart = position + 1
         var index = contentStart
+        while end - index >= 8 {
+            let delimiters = SWAR.stringDelimiterMask(SWAR.load(base + index))
+            if delimiters != 0 {
+                index += delimiters.trailingZeroBitCount >> 3
+                break
+            }
+            index += 8
+        }
         while index < end {
             let byte = base[index]
             if byte == UInt8(ascii: "\"") {
@@ -318,7 +327,7 @@ struct JSONReader {
 
     /// Scans a number token (JSON grammar, plus `NaN`, `Infinity`, `-Infinity`).
     ///
-    /// Digits are read eight at a time (``SWARDigits``) wherever eight bytes remain, and the common shape of a
+    /// Digits are read eight at a time (``SWAR``) wherever eight bytes remain, and the common shape of a
     /// float — a short integer part and up to 16 fraction digits — without a branch on the digit count or the
     /// sign, which vary randomly from one element of a tensor to the next.
     @inline(__always)
@@ -336,9 +345,9 @@ struct JSONReader {
         var budget = JSONReader.uncheckedDigits
         // Integer part: 0 | [1-9][0-9]*
         if end - position >= 8 {
-            let word = SWARDigits.load(base + position)
-            let count = first == UInt8(ascii: "0") ? 1 : SWARDigits.digitCount(word)  // a leading 0 stands alone
-            number.mantissa = SWARDigits.value(word, count: count)
+            let word = SWAR.load(base + position)
+            let count = first == UInt8(ascii: "0") ? 1 : SWAR.digitCount(word)  // a leading 0 stands alone
+            number.mantissa = SWAR.value(word, count: count)
             position &+= count
             budget &-= count
             if count == 8 { readDigits(into: &number, budget: &budget, isFraction: false) }
@@ -351,17 +360,16 @@ struct JSONReader {
             number.isIntegerLiteral = false
             position += 1
             if end - position >= 16, budget >= 16 {
-                // Up to 16 digits from two words; the second counts only if the first is all digits.
-                let word1 = SWARDigits.load(base + position)
-                let word2 = SWARDigits.load(base + position + 8)
-                let count1 = SWARDigits.digitCount(word1)
+                // Up to 16 digits from two words; the second counts only if the first is all digits (a mask).
+                let word1 = SWAR.load(base + position)
+                let word2 = SWAR.load(base + position + 8)
+                let count1 = SWAR.digitCount(word1)
                 guard count1 > 0 else { throw unexpected("a digit after '.'") }
-                let count2 = count1 == 8 ? SWARDigits.digitCount(word2) : 0
-                let value2 = count2 == 0 ? 0 : SWARDigits.value(word2, count: count2)
-                let count = count1 + count2
+                let count2 = SWAR.digitCount(word2) & (0 &- (count1 >> 3))
+                let count = count1 &+ count2
                 number.mantissa =
-                    number.mantissa &* SWARDigits.powersOfTen[count]
-                    &+ SWARDigits.value(word1, count: count1) &* SWARDigits.powersOfTen[count2] &+ value2
+                    number.mantissa &* SWAR.powersOfTen[count]
+                    &+ SWAR.value(word1, count: count1) &* SWAR.powersOfTen[count2] &+ SWAR.value(word2, count: count2)
                 position &+= count
                 budget &-= count
                 number.exponent &-= count
@@ -418,10 +426,10 @@ struct JSONReader {
             mantissa = UInt64(first)
             cursor &+= 1
         } else {
-            let word = SWARDigits.load(base + cursor)
-            digits = first == 0 ? 1 : SWARDigits.digitCount(word)  // a leading 0 stands alone
+            let word = SWAR.load(base + cursor)
+            digits = first == 0 ? 1 : SWAR.digitCount(word)  // a leading 0 stands alone
             guard digits > 0, digits < 8 else { return nil }
-            mantissa = SWARDigits.value(word, count: digits)
+            mantissa = SWAR.value(word, count: digits)
             cursor &+= digits
             if base[cursor] != UInt8(ascii: ".") {
                 // An integer below 10^7: exact as a Double.
@@ -432,15 +440,15 @@ struct JSONReader {
             }
         }
         // The fraction, from two words: the second counts only if the first is all digits (a mask, no branch).
-        let word1 = SWARDigits.load(base + (cursor &+ 1))
-        let word2 = SWARDigits.load(base + (cursor &+ 9))
-        let count1 = SWARDigits.digitCount(word1)
-        let count2 = SWARDigits.digitCount(word2) & (0 &- (count1 >> 3))
+        let word1 = SWAR.load(base + (cursor &+ 1))
+        let word2 = SWAR.load(base + (cursor &+ 9))
+        let count1 = SWAR.digitCount(word1)
+        let count2 = SWAR.digitCount(word2) & (0 &- (count1 >> 3))
         let fractionDigits = count1 &+ count2
         guard count1 > 0, digits &+ fractionDigits <= JSONReader.uncheckedDigits else { return nil }
         mantissa =
-            mantissa &* SWARDigits.powersOfTen[fractionDigits]
-            &+ SWARDigits.value(word1, count: count1) &* SWARDigits.powersOfTen[count2] &+ SWARDigits.value(word2, count: count2)
+            mantissa &* SWAR.powersOfTen[fractionDigits]
+            &+ SWAR.value(word1, count: count1) &* SWAR.powersOfTen[count2] &+ SWAR.value(word2, count: count2)
         cursor &+= 1 &+ fractionDigits
         let next = base[cursor]
         guard next &- UInt8(ascii: "0") > 9, next | 0x20 != UInt8(ascii: "e") else { return nil }
@@ -462,10 +470,10 @@ struct JSONReader {
     private mutating func readDigits(into number: inout Number, budget: inout Int, isFraction: Bool) {
         let runStart = position
         while budget >= 8, end - position >= 8 {
-            let word = SWARDigits.load(base + position)
-            let count = SWARDigits.digitCount(word)
+            let word = SWAR.load(base + position)
+            let count = SWAR.digitCount(word)
             guard count > 0 else { break }
-            number.mantissa = number.mantissa &* SWARDigits.powersOfTen[count] &+ SWARDigits.value(word, count: count)
+            number.mantissa = number.mantissa &* SWAR.powersOfTen[count] &+ SWAR.value(word, count: count)
             position &+= count
             budget &-= count
             guard count == 8 else { break }

@@ -1,6 +1,6 @@
-/// ASCII decimal digits eight at a time in a 64-bit word (SIMD within a register), the first byte of the text in
-/// the low bits (a little-endian load).
-enum SWARDigits {
+/// Eight bytes at a time in a 64-bit word (SIMD within a register): ASCII digits and the bytes that end a plain
+/// string. The first byte of the text is in the low bits (a little-endian load).
+enum SWAR {
     /// The word at `pointer`, first byte in the low bits. The caller guarantees eight readable bytes.
     @inline(__always)
     static func load(_ pointer: UnsafePointer<UInt8>) -> UInt64 {
@@ -16,6 +16,20 @@ enum SWARDigits {
         let values = word ^ 0x3030_3030_3030_3030
         let nonDigits = (values &+ 0x7676_7676_7676_7676 | values) & 0x8080_8080_8080_8080
         return nonDigits.trailingZeroBitCount >> 3
+    }
+
+    /// The top bit of the first byte of `word` that is `"`, `\\` or a control character (below 0x20) is set, and
+    /// no bit of an earlier byte; zero when there is no such byte. (Later bytes may be flagged spuriously: the
+    /// subtractions borrow only towards them.)
+    @inline(__always)
+    static func stringDelimiterMask(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let isQuote = (quotes &- ones) & ~quotes
+        let isBackslash = (backslashes &- ones) & ~backslashes
+        let isControl = (word &- ones &* 0x20) & ~word
+        return (isQuote | isBackslash | isControl) & 0x8080_8080_8080_8080
     }
 
     /// The value of the first `count` (0...8) bytes of `word`, which must be ASCII digits (0 when `count` is 0).
