@@ -92,9 +92,7 @@ extension InferRequest {
         for header in headers {
             inputs.append(try binaryReader.resolve(header, role: "input", isBinaryBody: binary != nil))
         }
-        var request = InferRequest(id: id, modelName: modelName, inputs: inputs, parameters: parameters, requestedOutputs: outputs)
-        request.useBinaryOutputs = parameters["binary_data_output"]?.boolValue ?? false
-        return request
+        return InferRequest(id: id, modelName: modelName, inputs: inputs, parameters: parameters, requestedOutputs: outputs)
     }
 }
 

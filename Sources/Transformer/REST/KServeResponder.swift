@@ -61,8 +61,7 @@ public struct KServeResponder: HTTPResponder {
         } catch {
             logger.error("Caught exception: \(type(of: error)) : \(error)")
             unhandledErrorHook?(error)
-            response = Self.json(
-                status: .internalServerError, Array(#"{"error":""#.utf8) + Self.escaped("\(type(of: error)) : \(error)") + Array(#""}"#.utf8))
+            response = Self.errorResponse(InferenceError(code: .internalError, message: "\(type(of: error)) : \(error)"))
         }
         accessLogger?.info("\"\(request.method.rawValue) \(request.uri.path) HTTP/1.1\" \(response.status.code)")
         return response
@@ -197,10 +196,6 @@ public struct KServeResponder: HTTPResponder {
 
     static func json(_ value: JSONValue) -> Response { json(V1Response(.json(value)).body) }
 
-    static func escaped(_ text: String) -> [UInt8] {
-        let body = InferenceError.invalidInput(text).httpBody  // {"error":"<escaped>"}
-        return Array(body.dropFirst(10).dropLast(2))
-    }
 }
 
 /// Calls `body` with the readable bytes of a buffer, keeping the typed error.

@@ -58,7 +58,7 @@ struct IrisClassifier: Model {
             guard let rows = body["instances"]?.arrayValue else { throw InferenceError.invalidInput("Expected \"instances\" to be a list") }
             var features: [Float] = []
             for row in rows {
-                guard let values = row.arrayValue, values.count == 4, let numbers = Optional(values.compactMap(\.doubleValue)), numbers.count == 4
+                guard let numbers = row.arrayValue?.compactMap(\.doubleValue), numbers.count == 4, row.arrayValue?.count == 4
                 else {
                     throw InferenceError.invalidInput("each instance must be a list of 4 numbers")
                 }
