@@ -77,7 +77,7 @@ extension InferTensor {
 
     /// The tensor's bytes in raw form (§5.1), for `raw_*_contents`.
     var rawData: Data {
-        if case .fixed(let buffer) = data { return Data(buffer.bytes) }
+        if case .fixed(let buffer) = data.resolved { return Data(buffer.bytes) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(binaryByteCount)
         appendBinary(to: &bytes)

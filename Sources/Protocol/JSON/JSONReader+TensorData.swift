@@ -8,9 +8,11 @@ extension JSONReader {
     ///   - role: `input` or `output`, for messages.
     ///   - fp16Verb: `Sending` or `Receiving`: KServe words the FP16-in-JSON refusal differently for JSON bodies
     ///     and for the JSON part of binary bodies.
+    ///   - allowsText: Whether a large flat FP32/FP64 array of plain numbers may be kept as its text
+    ///     (``JSONTensorText``) instead of being decoded now.
     mutating func readTensorData(
         datatype: Datatype, expectedCount: Int?, tensor name: String, role: String,
-        fp16Verb: String = "Sending"
+        fp16Verb: String = "Sending", allowsText: Bool = true
     ) throws(InferenceError) -> TensorData {
         let reserve = min(expectedCount ?? 16, 1 << 24)
         switch datatype {
@@ -23,8 +25,9 @@ extension JSONReader {
         case .int16: return .fixed(try readIntegers(Int16.self, reserve, datatype, name))
         case .int32: return .fixed(try readIntegers(Int32.self, reserve, datatype, name))
         case .int64: return .fixed(try readIntegers(Int64.self, reserve, datatype, name))
-        case .fp32: return .fixed(try readFloats(Float.self, reserve))
-        case .fp64: return .fixed(try readFloats(Double.self, reserve))
+        case .fp32, .fp64:
+            if allowsText, let text = scanNumberArrayText(datatype: datatype) { return .jsonText(text) }
+            return .fixed(datatype == .fp32 ? try readFloats(Float.self, reserve) : try readFloats(Double.self, reserve))
         case .fp16:
             let start = position
             let empty = try readElements(UInt8.self, 0) { (reader) throws(InferenceError) in
@@ -168,7 +171,7 @@ extension JSONReader {
 
     /// The first index from `index` on that is not JSON whitespace (or `end`).
     @inline(__always)
-    private func skippingWhitespace(from index: Int) -> Int {
+    func skippingWhitespace(from index: Int) -> Int {
         var index = index
         while index < end {
             let byte = base[index]

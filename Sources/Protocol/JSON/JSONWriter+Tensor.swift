@@ -1,8 +1,11 @@
 extension JSONWriter {
     /// Writes a tensor's elements as a flat JSON array (row-major), as KServe always emits them.
     /// - Throws: `invalidInput` for FP16 (JSON cannot carry it) and for BYTES elements that are not UTF-8.
+    /// Elements still in the JSON text they arrived in are copied back verbatim.
     mutating func writeTensorData(_ tensor: InferTensor, role: String) throws(InferenceError) {
         switch tensor.data {
+        case .jsonText(let text):
+            append(bytesOf: text.text.bytes)
         case .bytes(let elements):
             append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
@@ -90,18 +93,20 @@ extension InferTensor {
         switch data {
         case .fixed(let buffer): buffer.count
         case .bytes(let elements): elements.reduce(0) { $0 + 4 + $1.count }
+        case .jsonText(let text): text.count * (datatype.elementSize ?? 0)
         }
     }
 
     /// Appends the tensor in binary form (§5.1).
     func appendBinary(to bytes: inout [UInt8]) {
-        switch data {
+        switch data.resolved {
         case .fixed(let buffer): bytes.append(contentsOf: buffer.bytes)
         case .bytes(let elements):
             for element in elements {
                 withUnsafeBytes(of: UInt32(element.count).littleEndian) { bytes.append(contentsOf: $0) }
                 bytes.append(contentsOf: element)
             }
+        case .jsonText: preconditionFailure("resolved data is never JSON text")
         }
     }
 
@@ -110,6 +115,7 @@ extension InferTensor {
         switch data {
         case .fixed: 64 + elementCount * (datatype == .fp32 || datatype == .fp64 ? 20 : 6)
         case .bytes(let elements): 64 + elements.reduce(0) { $0 + $1.count + 4 }
+        case .jsonText(let text): 64 + text.text.count
         }
     }
 }

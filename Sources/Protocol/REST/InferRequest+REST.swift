@@ -124,10 +124,11 @@ extension InferRequest {
 
     /// The body a transformer sends to a v2 REST predictor, choosing the form of each input.
     /// - Parameter sendsBinary: Whether an input goes in binary form; FP16 inputs and BYTES inputs that are not
-    ///   UTF-8 go binary whatever it answers.
+    ///   UTF-8 go binary whatever it answers, and inputs still in the JSON text they arrived in (large arrays of
+    ///   plain numbers nobody has read) go as that text: copying it is cheaper than decoding it.
     /// - Throws: `invalidInput` if a tensor cannot be encoded.
     public func restBody(binaryInput sendsBinary: (InferInput) -> Bool) throws(InferenceError) -> RESTBody {
-        let binaryFlags = inputs.map { input in sendsBinary(input) || input.requiresBinaryForm }
+        let binaryFlags = inputs.map { input in input.isJSONText ? false : sendsBinary(input) || input.requiresBinaryForm }
         var writer = JSONWriter(reservingCapacity: 256 + inputs.reduce(0) { $0 + $1.estimatedJSONSize })
         writer.append(UInt8(ascii: "{"))
         writer.plainKey("id")
@@ -181,6 +182,13 @@ extension InferTensor {
         switch data {
         case .fixed: datatype == .fp16
         case .bytes(let elements): elements.contains { String(validating: $0, as: UTF8.self) == nil }
+        case .jsonText: false
         }
+    }
+
+    /// Whether the elements are still the JSON text they arrived in.
+    var isJSONText: Bool {
+        if case .jsonText = data { return true }
+        return false
     }
 }

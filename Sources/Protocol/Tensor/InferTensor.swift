@@ -73,7 +73,7 @@ public struct InferTensor: Sendable, Equatable {
         as type: T.Type,
         _ body: (UnsafeBufferPointer<T>) throws -> R
     ) throws -> R {
-        guard T.datatype == datatype, case .fixed(let buffer) = data else {
+        guard T.datatype == datatype, case .fixed(let buffer) = data.resolved else {
             throw InferenceError.invalidInput("tensor '\(name)' has datatype \(datatype), not \(T.datatype)")
         }
         let typed = UnsafeRawPointer(buffer.base).assumingMemoryBound(to: T.self)
@@ -95,7 +95,7 @@ public struct InferTensor: Sendable, Equatable {
     /// Calls `body` with the raw little-endian bytes of a fixed-width tensor, without copying.
     /// - Throws: `invalidInput` for a BYTES tensor, or whatever `body` throws.
     public func withUnsafeRawBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-        guard case .fixed(let buffer) = data else {
+        guard case .fixed(let buffer) = data.resolved else {
             throw InferenceError.invalidInput("tensor '\(name)' has datatype BYTES, which has no fixed-width layout")
         }
         return try withExtendedLifetime(buffer) { try body(buffer.bytes) }
