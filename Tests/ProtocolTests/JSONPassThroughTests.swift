@@ -94,7 +94,8 @@ import Testing
     }
 
     @Test func responsePassesThroughAndConvertsToBinaryAndGRPC() throws {
-        let responseText = #"{"model_name":"m","id":"r","outputs":[{"name":"y","shape":[\#(Self.count)],"datatype":"FP64","data":\#(Self.dataText)}]}"#
+        let responseText =
+            #"{"model_name":"m","id":"r","outputs":[{"name":"y","shape":[\#(Self.count)],"datatype":"FP64","data":\#(Self.dataText)}]}"#
         let response = try InferResponse(body: Array(responseText.utf8), jsonLength: nil)
         #expect(response.outputs[0].isJSONText)
         #expect(try dataArray(of: response.restBody().bytes) == Self.dataText)
@@ -190,7 +191,9 @@ import Testing
             case (.success(let lazy), .success(let eager)):
                 let lazyValues = try lazy.inputs[0].values(as: Double.self)
                 let eagerValues = try eager.inputs[0].values(as: Double.self)
-                #expect(lazyValues.map(\.bitPattern) == eagerValues.map(\.bitPattern) || zip(lazyValues, eagerValues).allSatisfy { $0.isNaN && $1.isNaN || $0 == $1 })
+                #expect(
+                    lazyValues.map(\.bitPattern) == eagerValues.map(\.bitPattern)
+                        || zip(lazyValues, eagerValues).allSatisfy { $0.isNaN && $1.isNaN || $0 == $1 })
             case (.failure(let lazyError as InferenceError), .failure(let eagerError as InferenceError)):
                 #expect(lazyError.code == eagerError.code, "\(data.prefix(200))")
             default:
