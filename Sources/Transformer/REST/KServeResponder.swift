@@ -1,18 +1,36 @@
 internal import Foundation
-internal import HTTPTypes
-public import Hummingbird
 internal import InferenceProtocol
-public import Logging
+internal import Logging
 internal import NIOCore
 internal import NIOHTTP1
 internal import Pipeline
 
+/// One REST request as the responder sees it: the transport has already collected the whole body.
+struct RESTRequest: Sendable {
+    /// `GET`, `POST`, ...
+    var method: HTTPMethod
+    /// The request target: path and optional query.
+    var uri: String
+    /// The request headers.
+    var headers: HTTPHeaders
+    /// The complete body (empty for none).
+    var body: ByteBuffer
+}
+
+/// One REST response: status, headers (the transport adds `content-length`, `date` and `connection`) and body.
+struct RESTResponse: Sendable {
+    /// The status.
+    var status: HTTPResponseStatus
+    /// Headers, lower-case names.
+    var headers: HTTPHeaders
+    /// The complete body.
+    var body: ByteBuffer
+}
+
 /// Answers every KServe REST route (spec §2) from a ``DataPlane``: decoding bodies with the Protocol codecs
 /// straight from the collected `ByteBuffer`, mapping every `InferenceError` to its status and `{"error": ...}` body.
-public struct KServeResponder: HTTPResponder {
-    /// Hummingbird's basic request context: the responder needs nothing request-scoped of its own.
-    public typealias Context = BasicRequestContext
-
+/// Transport-independent: ``HTTPServerHandler`` feeds it from the socket, tests call it directly.
+struct KServeResponder: Sendable {
     let dataPlane: DataPlane
     let maxBodySize: Int
     let metrics: @Sendable () -> [UInt8]
@@ -23,12 +41,12 @@ public struct KServeResponder: HTTPResponder {
     /// Creates the responder.
     /// - Parameters:
     ///   - dataPlane: The models and the call chain.
-    ///   - maxBodySize: The largest request body accepted; larger ones get 413.
+    ///   - maxBodySize: The largest request body accepted; the transport answers 413 past it.
     ///   - metrics: Produces the Prometheus exposition for `GET /metrics`.
     ///   - accessLogger: Where one line per request goes, or `nil` for none.
     ///   - logger: Where unexpected errors are logged.
     ///   - unhandledErrorHook: Called with every error that is not an `InferenceError` (answered with 500).
-    public init(
+    init(
         dataPlane: DataPlane, maxBodySize: Int, metrics: @escaping @Sendable () -> [UInt8], accessLogger: Logger?, logger: Logger,
         unhandledErrorHook: (@Sendable (any Error) -> Void)? = nil
     ) {
@@ -41,34 +59,29 @@ public struct KServeResponder: HTTPResponder {
     }
 
     /// Answers one request; never throws (every failure becomes an error response).
-    public func respond(to request: Request, context: Context) async throws -> Response {
-        let response: Response
+    func respond(to request: RESTRequest) async -> RESTResponse {
+        let response: RESTResponse
         do {
             response = try await route(request)
         } catch let error as InferenceError {
             response = Self.errorResponse(error)
-        } catch is NIOTooManyBytesError {
-            response = Self.errorResponse(
-                InferenceError(code: .payloadTooLarge, message: "Request body is larger than the limit of \(maxBodySize) bytes.")
-            )
-        } catch let error as HTTPParserError {
-            // A malformed body framing (e.g. a bad chunk size) is the client's fault.
-            response = Self.errorResponse(.invalidInput("Invalid HTTP request received: \(error)"))
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            response = Self.errorResponse(
-                InferenceError(code: .payloadTooLarge, message: "Request body is larger than the limit of \(maxBodySize) bytes.")
-            )
         } catch {
             logger.error("Caught exception: \(type(of: error)) : \(error)")
             unhandledErrorHook?(error)
             response = Self.errorResponse(InferenceError(code: .internalError, message: "\(type(of: error)) : \(error)"))
         }
-        accessLogger?.info("\"\(request.method.rawValue) \(request.uri.path) HTTP/1.1\" \(response.status.code)")
+        accessLogger?.info("\"\(request.method.rawValue) \(Self.path(of: request.uri)) HTTP/1.1\" \(response.status.code)")
         return response
     }
 
-    private func route(_ request: Request) async throws -> Response {
-        let path = request.uri.path.removingPercentEncoding ?? request.uri.path
+    /// The path of a request target, without its query.
+    static func path(of uri: String) -> Substring {
+        uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { uri[..<$0] } ?? uri[...]
+    }
+
+    private func route(_ request: RESTRequest) async throws -> RESTResponse {
+        let rawPath = String(Self.path(of: request.uri))
+        let path = rawPath.contains("%") ? rawPath.removingPercentEncoding ?? rawPath : rawPath
         switch RESTRoute.match(method: request.method.rawValue, path: path) {
         case .notFound: return Self.json(status: .notFound, Array(#"{"detail":"Not Found"}"#.utf8))
         case .methodNotAllowed: return Self.json(status: .methodNotAllowed, Array(#"{"detail":"Method Not Allowed"}"#.utf8))
@@ -76,14 +89,13 @@ public struct KServeResponder: HTTPResponder {
         }
     }
 
-    private func answer(_ route: RESTRoute, _ request: Request) async throws -> Response {
+    private func answer(_ route: RESTRoute, _ request: RESTRequest) async throws -> RESTResponse {
         switch route {
         case .live: return Self.json(#"{"status":"alive"}"#)
         case .v2Live: return Self.json(#"{"live":true}"#)
         case .metrics:
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics())))
+            return RESTResponse(
+                status: .ok, headers: ["content-type": "text/plain; version=0.0.4; charset=utf-8"], body: ByteBuffer(bytes: metrics()))
         case .v1ListModels, .v2ListModels:
             return Self.json(.object(["models": .array(await dataPlane.repository.names.map { .string($0) })]))
         case .serverMetadata:
@@ -117,28 +129,37 @@ public struct KServeResponder: HTTPResponder {
 
     // MARK: Inference routes
 
-    private func infer(_ name: String, _ request: Request) async throws -> Response {
-        let body = try await request.body.collect(upTo: maxBodySize)
-        let inferRequest = try Self.decodeInferRequest(body, headers: request.headers, modelName: name)
+    private func infer(_ name: String, _ request: RESTRequest) async throws -> RESTResponse {
+        let inferRequest = try Self.decodeInferRequest(request.body, headers: request.headers, modelName: name)
         let (response, added) = try await dataPlane.infer(inferRequest, headers: Self.headerMap(request.headers), loadingIfNeeded: false)
         let restBody = try response.restBody()
-        var headers: HTTPFields = [:]
+        var headers = HTTPHeaders()
         if let jsonLength = restBody.jsonLength {
-            headers[.contentType] = "application/octet-stream"
-            headers[HTTPField.Name.inferenceHeaderContentLength] = String(jsonLength)
+            headers.add(name: "content-type", value: "application/octet-stream")
+            headers.add(name: "inference-header-content-length", value: String(jsonLength))
         } else {
-            headers[.contentType] = "application/json"
+            headers.add(name: "content-type", value: "application/json")
         }
-        for header in added where header.name != "content-length" && header.name != "content-type" {
-            if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
+        headers.add(contentsOf: Self.validHeaders(added))
+        return RESTResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: restBody.bytes))
+    }
+
+    /// Headers a model added, minus the framing ones the transport owns and any that could not be sent.
+    static func validHeaders(_ headers: [(name: String, value: String)]) -> [(String, String)] {
+        headers.compactMap { header in
+            let name = header.name.lowercased()
+            guard name != "content-length", name != "transfer-encoding", name != "connection", !name.isEmpty,
+                !name.utf8.contains(where: { $0 <= 0x20 || $0 == UInt8(ascii: ":") || $0 >= 0x7F }),
+                !header.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 })
+            else { return nil }
+            return (name, header.value)
         }
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: restBody.bytes)))
     }
 
     /// §4.1 (superset): binary framing when `Inference-Header-Content-Length` is present, whatever the content type;
     /// else JSON. A body that is not JSON and not declared JSON gets KServe's missing-header message.
-    static func decodeInferRequest(_ body: ByteBuffer, headers: HTTPFields, modelName: String) throws(InferenceError) -> InferRequest {
-        if let lengthText = headers[HTTPField.Name.inferenceHeaderContentLength] {
+    static func decodeInferRequest(_ body: ByteBuffer, headers: HTTPHeaders, modelName: String) throws(InferenceError) -> InferRequest {
+        if let lengthText = headers.first(name: "inference-header-content-length") {
             guard let jsonLength = Int(lengthText.trimmingCharacters(in: .whitespaces)) else {
                 throw .invalidInput("Inference-Header-Content-Length must be an integer, not '\(lengthText)'")
             }
@@ -146,7 +167,7 @@ public struct KServeResponder: HTTPResponder {
                 try InferRequest(body: bytes, jsonLength: jsonLength, modelName: modelName)
             }
         }
-        let declaredJSON = headers[.contentType].map(Self.isJSONContentType) ?? false
+        let declaredJSON = headers.first(name: "content-type").map(Self.isJSONContentType) ?? false
         do {
             return try withReadableBytes(body) { (bytes) throws(InferenceError) in try InferRequest(json: bytes, modelName: modelName) }
         } catch  where error.code == .invalidRequestBody && !declaredJSON && !body.readableBytesView.starts(with: [UInt8(ascii: "{")]) {
@@ -159,53 +180,45 @@ public struct KServeResponder: HTTPResponder {
         return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
     }
 
-    private func v1(_ name: String, verb: Verb, _ request: Request) async throws -> Response {
-        let body = try await request.body.collect(upTo: maxBodySize)
+    private func v1(_ name: String, verb: Verb, _ request: RESTRequest) async throws -> RESTResponse {
         let headers = Self.headerMap(request.headers)
-        let v1Request = try withReadableBytes(body) { (bytes) throws(InferenceError) in try V1Request(body: bytes, headers: headers) }
+        let v1Request = try withReadableBytes(request.body) { (bytes) throws(InferenceError) in try V1Request(body: bytes, headers: headers) }
         let v1Response = try await dataPlane.v1(v1Request, modelName: name, verb: verb, headers: headers)
-        var fields: HTTPFields = [:]
-        for header in v1Response.headers {
-            if let fieldName = HTTPField.Name(header.name) { fields.append(HTTPField(name: fieldName, value: header.value)) }
-        }
-        return Response(status: .ok, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: v1Response.body)))
+        var fields = HTTPHeaders()
+        fields.add(contentsOf: Self.validHeaders(v1Response.headers))
+        return RESTResponse(status: .ok, headers: fields, body: ByteBuffer(bytes: v1Response.body))
     }
 
     // MARK: Helpers
 
     /// The request headers as a map with lower-cased names (repeated headers joined with `, `).
-    static func headerMap(_ fields: HTTPFields) -> [String: String] {
+    static func headerMap(_ fields: HTTPHeaders) -> [String: String] {
         var map: [String: String] = [:]
         map.reserveCapacity(fields.count)
-        for field in fields {
-            let name = field.name.canonicalName
-            if let existing = map[name] { map[name] = existing + ", " + field.value } else { map[name] = field.value }
+        for (rawName, value) in fields {
+            let name = rawName.lowercased()
+            if let existing = map[name] { map[name] = existing + ", " + value } else { map[name] = value }
         }
         return map
     }
 
-    static func errorResponse(_ error: InferenceError) -> Response {
-        json(status: HTTPResponse.Status(code: error.code.httpStatus), error.httpBody)
+    static func errorResponse(_ error: InferenceError) -> RESTResponse {
+        json(status: HTTPResponseStatus(statusCode: error.code.httpStatus), error.httpBody)
     }
 
-    static func json(status: HTTPResponse.Status = .ok, _ bytes: [UInt8]) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    static func json(status: HTTPResponseStatus = .ok, _ bytes: [UInt8]) -> RESTResponse {
+        RESTResponse(status: status, headers: ["content-type": "application/json"], body: ByteBuffer(bytes: bytes))
     }
 
-    static func json(_ text: String) -> Response { json(Array(text.utf8)) }
+    static func json(_ text: String) -> RESTResponse { json(Array(text.utf8)) }
 
-    static func json(_ value: JSONValue) -> Response { json(V1Response(.json(value)).body) }
+    static func json(_ value: JSONValue) -> RESTResponse { json(V1Response(.json(value)).body) }
 
 }
 
 /// Calls `body` with the readable bytes of a buffer, keeping the typed error.
 func withReadableBytes<R>(_ buffer: ByteBuffer, _ body: (UnsafeRawBufferPointer) throws(InferenceError) -> R) throws(InferenceError) -> R {
     try buffer.withUnsafeReadableBytes { bytes in Result { () throws(InferenceError) -> R in try body(bytes) } }.get()
-}
-
-extension HTTPField.Name {
-    /// `Inference-Header-Content-Length`, the binary tensor extension's header.
-    static let inferenceHeaderContentLength = HTTPField.Name("inference-header-content-length")!
 }
 
 extension ModelMetadata {

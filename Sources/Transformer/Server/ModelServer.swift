@@ -1,6 +1,4 @@
 internal import Foundation
-internal import HTTPTypes
-public import Hummingbird
 internal import InferenceProtocol
 public import Logging
 internal import NIOCore
@@ -11,7 +9,7 @@ internal import ServiceLifecycle
 internal import Synchronization
 internal import UnixSignals
 
-/// The server a user starts: KServe's `ModelServer`. It loads and registers the models, serves REST (Hummingbird)
+/// The server a user starts: KServe's `ModelServer`. It loads and registers the models, serves REST (SwiftNIO HTTP/1.1)
 /// and gRPC on shared event loops, and on SIGTERM/SIGINT stops accepting, lets requests in flight finish within
 /// the grace period, then stops every model.
 ///
@@ -91,24 +89,18 @@ public struct ModelServer: Sendable {
             metrics: { PrometheusMetrics.exposition() },
             accessLogger: options.enableAccessLog ? Logger(label: "uvicorn.access") : nil, logger: logger,
             unhandledErrorHook: unhandledErrorHook)
-        let keepAlive = TimeAmount.seconds(Int64(options.keepAliveTimeoutSeconds))
         let grpcService = grpc
-        let application = Application(
-            responder: responder,
-            server: .http1(
-                configuration: .init(additionalChannelHandlers: [ExpectContinueHandler(), DrainBeforeCloseHandler()], idleTimeout: keepAlive)),
-            configuration: ApplicationConfiguration(address: .hostname(options.bindAddress, port: options.httpPort), serverName: nil),
-            onServerRunning: { channel in
-                let httpPort = channel.localAddress?.port ?? options.httpPort
+        let http = HTTPServer(
+            configuration: .init(
+                host: options.bindAddress, port: options.httpPort, keepAliveTimeout: .seconds(Int64(options.keepAliveTimeoutSeconds))),
+            responder: responder, eventLoopGroup: eventLoopGroup, logger: Logger(label: "kserve.http"),
+            onListening: { httpPort in
                 let grpcPort = try? await grpcService?.listeningPort
                 logger.info("Starting uvicorn-compatible HTTP server on \(options.bindAddress):\(httpPort)")
                 await onListening(ListeningPorts(http: httpPort, grpc: grpcPort))
-            },
-            eventLoopGroupProvider: .shared(eventLoopGroup),
-            logger: Logger(label: "kserve.http")
-        )
+            })
         // The group stops services in reverse order: clients of the predictor stop after the servers have drained.
-        var services: [any Service] = remote.services + [application]
+        var services: [any Service] = remote.services + [http]
         if let grpc { services.append(grpc) }
         var configuration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],

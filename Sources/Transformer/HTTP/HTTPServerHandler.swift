@@ -1,0 +1,175 @@
+internal import InferenceProtocol
+internal import NIOCore
+internal import NIOHTTP1
+
+/// The per-connection HTTP/1.1 handler: collects each request's body (up to the limit), answers it through the
+/// ``KServeResponder`` on the connection's own event loop, and writes the response.
+///
+/// It sits after NIO's server pipeline (`HTTPServerPipelineHandler` delivers one request at a time and holds
+/// pipelined ones back until the response's end is written; `HTTPServerProtocolErrorHandler` answers malformed
+/// requests with 400). Its behaviour, as uvicorn's:
+/// - `Expect: 100-continue` is answered with `100 Continue`, or at once with 413 and a close when the declared
+///   `Content-Length` is over the limit (libcurl waits a second for the interim answer on bodies over 1 MB).
+/// - A body over the limit gets 413 as soon as it is; the rest of it is read and dropped, and the connection
+///   stays usable.
+/// - Keep-alive follows the request (`Connection: close`, HTTP/1.0); idle connections close after the
+///   keep-alive timeout (an `IdleStateHandler` before this handler says when).
+/// - On graceful shutdown (`ChannelShouldQuiesceEvent`) an idle connection closes at once; one with a request
+///   in flight finishes it, answers with `connection: close` and closes after the write.
+final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        /// Between requests.
+        case idle
+        /// Reading a request's body; `expected` is its declared length.
+        case collecting(HTTPRequestHead, ByteBuffer?, expected: Int?)
+        /// 413 was sent; dropping the rest of the body. `close`: close once it is written.
+        case discarding(close: Bool)
+        /// The request is complete and being answered.
+        case answering
+    }
+
+    private let responder: KServeResponder
+    private var state = State.idle
+    private var quiescing = false
+    private var executor: EventLoopTaskExecutor?
+    private var date = HTTPDate()
+
+    /// Creates the handler for one connection.
+    init(responder: KServeResponder) {
+        self.responder = responder
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        executor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): begin(head, context: context)
+        case .body(let part): append(part, context: context)
+        case .end: finish(context: context)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case is ChannelShouldQuiesceEvent:
+            quiescing = true
+            if case .idle = state { context.close(promise: nil) }
+        case let idle as IdleStateHandler.IdleStateEvent where idle == .read:
+            if case .idle = state { context.close(promise: nil) }
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Parse errors were answered by NIO's protocol error handler; anything else ends the connection.
+        context.close(promise: nil)
+    }
+
+    // MARK: Request parts
+
+    private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let declaredLength = head.headers.first(name: "content-length").flatMap { Int($0) }
+        let expectsContinue = head.headers.first(name: "expect")?.lowercased() == "100-continue"
+        if let declaredLength, declaredLength > responder.maxBodySize {
+            // The client that waits for 100 will not send the body: the connection's framing is lost, close it.
+            state = .discarding(close: expectsContinue)
+            writeTooLarge(head, close: expectsContinue, context: context)
+            return
+        }
+        if expectsContinue {
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+        }
+        state = .collecting(head, nil, expected: declaredLength)
+    }
+
+    private func append(_ part: ByteBuffer, context: ChannelHandlerContext) {
+        guard case .collecting(let head, var body, let expected) = state else { return }  // discarding: drop it
+        state = .answering  // keeps the body uniquely referenced while it grows
+        guard (body?.readableBytes ?? 0) + part.readableBytes <= responder.maxBodySize else {
+            state = .discarding(close: false)
+            writeTooLarge(head, close: false, context: context)
+            return
+        }
+        if body != nil {
+            body!.writeImmutableBuffer(part)
+        } else if part.readableBytes >= (expected ?? 0) {
+            body = part  // the whole body in one read: no copy
+        } else {
+            var buffer = context.channel.allocator.buffer(capacity: max(expected ?? 0, part.readableBytes))
+            buffer.writeImmutableBuffer(part)
+            body = buffer
+        }
+        state = .collecting(head, body, expected: expected)
+    }
+
+    private func finish(context: ChannelHandlerContext) {
+        switch state {
+        case .collecting(let head, let body, _):
+            state = .answering
+            answer(head, body: body ?? ByteBuffer(), context: context)
+        case .discarding(let close):
+            state = .idle
+            if close || quiescing { context.close(promise: nil) }
+        case .idle, .answering:
+            break
+        }
+    }
+
+    // MARK: Answering
+
+    private func answer(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
+        let request = RESTRequest(method: head.method, uri: head.uri, headers: head.headers, body: body)
+        let responder = self.responder
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        let keepAlive = head.isKeepAlive
+        let version = head.version
+        Task(executorPreference: executor) {
+            let response = await responder.respond(to: request)
+            if bound.eventLoop.inEventLoop {
+                bound.value.handler.write(response, version: version, keepAlive: keepAlive, context: bound.value.context)
+            } else {
+                bound.eventLoop.execute {
+                    bound.value.handler.write(response, version: version, keepAlive: keepAlive, context: bound.value.context)
+                }
+            }
+        }
+    }
+
+    private func write(_ response: RESTResponse, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
+        state = .idle
+        let close = !keepAlive || quiescing
+        var headers = response.headers
+        headers.add(name: "content-length", value: String(response.body.readableBytes))
+        headers.add(name: "date", value: date.now())
+        if close { headers.add(name: "connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))), promise: nil)
+        if response.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil) }
+        if close {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+
+    private func writeTooLarge(_ head: HTTPRequestHead, close: Bool, context: ChannelHandlerContext) {
+        let error = KServeResponder.errorResponse(
+            .init(code: .payloadTooLarge, message: "Request body is larger than the limit of \(responder.maxBodySize) bytes."))
+        var headers = error.headers
+        headers.add(name: "content-length", value: String(error.body.readableBytes))
+        headers.add(name: "date", value: date.now())
+        if close { headers.add(name: "connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: error.status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(error.body))), promise: nil)
+        if close {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+}
