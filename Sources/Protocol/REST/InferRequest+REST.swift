@@ -169,10 +169,7 @@ extension InferRequest {
         }
         writer.append(UInt8(ascii: "}"))
         guard binaryFlags.contains(true) else { return RESTBody(bytes: writer.bytes, jsonLength: nil) }
-        var bytes = writer.bytes
-        let jsonLength = bytes.count
-        for (index, input) in inputs.enumerated() where binaryFlags[index] { input.appendBinary(to: &bytes) }
-        return RESTBody(bytes: bytes, jsonLength: jsonLength)
+        return RESTBody(json: writer.bytes, binaryTensors: inputs.indices.filter { binaryFlags[$0] }.map { inputs[$0] })
     }
 }
 

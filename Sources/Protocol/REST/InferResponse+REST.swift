@@ -36,11 +36,7 @@ extension InferResponse {
             writer.writeParameters(parameters)
         }
         writer.append(UInt8(ascii: "}"))
-        var bytes = writer.bytes
-        let jsonLength = bytes.count
-        bytes.reserveCapacity(jsonLength + selected.reduce(0) { $0 + ($1.binary ? $1.tensor.binaryByteCount : 0) })
-        for output in selected where output.binary { output.tensor.appendBinary(to: &bytes) }
-        return RESTBody(bytes: bytes, jsonLength: jsonLength)
+        return RESTBody(json: writer.bytes, binaryTensors: selected.filter(\.binary).map(\.tensor))
     }
 
     /// The outputs to emit and whether each goes binary.

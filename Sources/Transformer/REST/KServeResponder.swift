@@ -141,7 +141,10 @@ struct KServeResponder: Sendable {
             headers.add(name: "content-type", value: "application/json")
         }
         headers.add(contentsOf: Self.validHeaders(added))
-        return RESTResponse(status: .ok, headers: headers, body: ByteBuffer(bytes: restBody.bytes))
+        var body = ByteBuffer()
+        body.reserveCapacity(restBody.count)
+        restBody.withSegments { body.writeBytes($0) }
+        return RESTResponse(status: .ok, headers: headers, body: body)
     }
 
     /// Headers a model added, minus the framing ones the transport owns and any that could not be sent.
@@ -167,10 +170,12 @@ struct KServeResponder: Sendable {
                 try InferRequest(body: bytes, jsonLength: jsonLength, modelName: modelName)
             }
         }
-        let declaredJSON = headers.first(name: "content-type").map(Self.isJSONContentType) ?? false
         do {
             return try withReadableBytes(body) { (bytes) throws(InferenceError) in try InferRequest(json: bytes, modelName: modelName) }
-        } catch  where error.code == .invalidRequestBody && !declaredJSON && !body.readableBytesView.starts(with: [UInt8(ascii: "{")]) {
+        } catch
+            where error.code == .invalidRequestBody && !(headers.first(name: "content-type").map(Self.isJSONContentType) ?? false)
+            && !body.readableBytesView.starts(with: [UInt8(ascii: "{")])
+        {
             throw .invalidInput("received byte inputs, but the'inference-header-content-length' header is missing.")
         }
     }

@@ -25,6 +25,7 @@ enum RESTRoute: Equatable {
 
     /// Matches `path` (already percent-decoded segments) for `method` (`GET`, `POST`, ...).
     static func match(method: String, path: String) -> Match {
+        if let name = inferModelName(method: method, path: path) { return .route(.infer(name)) }
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
         guard path.hasPrefix("/"), !segments.contains(where: \.isEmpty) || segments == [""] else { return .notFound }
         let get = method == "GET"
@@ -63,5 +64,15 @@ enum RESTRoute: Equatable {
             return only(post, s[4] == "load" ? .load(s[3]) : .unload(s[3]))
         default: return .notFound
         }
+    }
+
+    /// The hot route without splitting the path: `POST /v2/models/{name}/infer`, `name` free of `/`.
+    private static func inferModelName(method: String, path: String) -> String? {
+        guard method == "POST", path.hasPrefix("/v2/models/"), path.hasSuffix("/infer") else { return nil }
+        let utf8 = path.utf8
+        let start = utf8.index(utf8.startIndex, offsetBy: 11)
+        let end = utf8.index(utf8.endIndex, offsetBy: -6)
+        guard start < end, !utf8[start..<end].contains(UInt8(ascii: "/")) else { return nil }
+        return String(path[start..<end])
     }
 }

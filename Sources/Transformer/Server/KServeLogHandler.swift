@@ -23,21 +23,81 @@ public struct KServeLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    /// Writes one line.
+    /// Writes one line, with one `write(2)` to standard error.
     public func log(event: LogEvent) {
-        let now = Date()
-        let seconds = Int(now.timeIntervalSince1970)
-        let milliseconds = Int((now.timeIntervalSince1970 - Double(seconds)) * 1000)
-        var line = Self.timestamp(seconds) + "." + String(format: "%03d", milliseconds) + " \(ProcessInfo.processInfo.processIdentifier) \(label) "
+        var line: [UInt8] = []
+        line.reserveCapacity(160)
+        Self.appendTimestamp(to: &line)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: Self.processIdentifier.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: label.utf8)
+        line.append(UInt8(ascii: " "))
         if label == "kserve.trace" {
-            line += "\(event.message)"
+            line.append(contentsOf: event.message.description.utf8)
         } else {
-            let file = event.file.split(separator: "/").last.map(String.init) ?? event.file
-            line += "\(Self.levelName(event.level)) [\(file):\(event.function):\(event.line)] \(event.message)"
+            let file = event.file.utf8.lastIndex(of: UInt8(ascii: "/")).map { event.file[event.file.index(after: $0)...] } ?? event.file[...]
+            line.append(contentsOf: Self.levelName(event.level).utf8)
+            line.append(contentsOf: " [".utf8)
+            line.append(contentsOf: file.utf8)
+            line.append(UInt8(ascii: ":"))
+            line.append(contentsOf: event.function.utf8)
+            line.append(UInt8(ascii: ":"))
+            line.append(contentsOf: String(event.line).utf8)
+            line.append(contentsOf: "] ".utf8)
+            line.append(contentsOf: event.message.description.utf8)
         }
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        if !merged.isEmpty { line += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        if !metadata.isEmpty || !(event.metadata?.isEmpty ?? true) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            line.append(UInt8(ascii: " "))
+            line.append(contentsOf: merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ").utf8)
+        }
+        line.append(UInt8(ascii: "\n"))
+        line.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
+                if written <= 0 {
+                    if written < 0 && errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+
+    private static let processIdentifier = String(getpid())
+
+    /// Appends `2026-11-25 01:42:10.123` (UTC).
+    static func appendTimestamp(to line: inout [UInt8]) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func digits(_ value: Int32, _ count: Int) {
+            var divisor: Int32 = 1
+            for _ in 1..<count { divisor *= 10 }
+            var value = value
+            while divisor > 0 {
+                line.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                value %= divisor
+                divisor /= 10
+            }
+        }
+        digits(parts.tm_year + 1900, 4)
+        line.append(UInt8(ascii: "-"))
+        digits(parts.tm_mon + 1, 2)
+        line.append(UInt8(ascii: "-"))
+        digits(parts.tm_mday, 2)
+        line.append(UInt8(ascii: " "))
+        digits(parts.tm_hour, 2)
+        line.append(UInt8(ascii: ":"))
+        digits(parts.tm_min, 2)
+        line.append(UInt8(ascii: ":"))
+        digits(parts.tm_sec, 2)
+        line.append(UInt8(ascii: "."))
+        digits(Int32(now.tv_nsec / 1_000_000), 3)
     }
 
     /// The Python level name of a swift-log level.
@@ -60,13 +120,5 @@ public struct KServeLogHandler: LogHandler {
         case "CRITICAL", "FATAL": .critical
         default: .info
         }
-    }
-
-    private static func timestamp(_ seconds: Int) -> String {
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        return String(
-            format: "%04d-%02d-%02d %02d:%02d:%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec)
     }
 }

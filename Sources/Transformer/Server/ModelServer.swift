@@ -59,6 +59,7 @@ public struct ModelServer: Sendable {
     /// - Throws: `modelNotReady` (KServe's `NoModelReady`) when models were given and none loaded; bind errors.
     public func run(_ models: [any Model], onListening: @escaping @Sendable (ListeningPorts) async -> Void = { _ in }) async throws {
         let logger = Self.bootstrapLogging(options)
+        MallocTuning.apply()
         _ = PrometheusMetrics.bootstrap()  // before any model call creates its timers
         let repository = try await Self.loadModels(models, logger: logger)
         var remote = try RemotePredictors(options: options)
