@@ -3,6 +3,11 @@
 #ifndef SWIFT_KSERVE_CCURL_SHIM_H
 #define SWIFT_KSERVE_CCURL_SHIM_H
 #include <curl/curl.h>
+#include <errno.h>
+#include <stdint.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 static inline CURLcode ccurl_easy_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
@@ -46,5 +51,74 @@ static inline unsigned int ccurl_version_num(void) {
 // The size of the buffer CURLOPT_ERRORBUFFER writes to.
 static inline size_t ccurl_error_size(void) {
     return CURL_ERROR_SIZE;
+}
+
+// The socket interface of a multi handle (curl_multi_socket_action), driven by an epoll loop.
+typedef int (*ccurl_socket_callback)(CURL *easy, curl_socket_t socket, int what, void *user, void *socketData);
+typedef int (*ccurl_timer_callback)(CURLM *multi, long timeoutMilliseconds, void *user);
+static inline CURLMcode ccurl_multi_setopt_socket_callback(CURLM *handle, ccurl_socket_callback callback, void *user) {
+    CURLMcode code = curl_multi_setopt(handle, CURLMOPT_SOCKETFUNCTION, callback);
+    return code != CURLM_OK ? code : curl_multi_setopt(handle, CURLMOPT_SOCKETDATA, user);
+}
+static inline CURLMcode ccurl_multi_setopt_timer_callback(CURLM *handle, ccurl_timer_callback callback, void *user) {
+    CURLMcode code = curl_multi_setopt(handle, CURLMOPT_TIMERFUNCTION, callback);
+    return code != CURLM_OK ? code : curl_multi_setopt(handle, CURLMOPT_TIMERDATA, user);
+}
+// CURL_SOCKET_TIMEOUT: "no socket, the timer expired".
+static inline curl_socket_t ccurl_socket_timeout(void) {
+    return CURL_SOCKET_TIMEOUT;
+}
+
+// epoll for that loop, without exposing the packed struct epoll_event to Swift.
+// Watches `fd` for what libcurl asked (CURL_POLL_IN / OUT / INOUT), or stops watching it (CURL_POLL_REMOVE).
+static inline int ccurl_epoll_watch(int epollFD, int fd, int what) {
+    if (what == CURL_POLL_REMOVE) {
+        return epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, NULL);
+    }
+    struct epoll_event event = {0};
+    event.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0);
+    event.data.fd = fd;
+    if (epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event) == 0) {
+        return 0;
+    }
+    return errno == ENOENT ? epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) : -1;
+}
+// Waits up to `timeout` ms; fills `fds` and `curlEvents` (CURL_CSELECT_IN / OUT / ERR bits) for up to 64 ready
+// descriptors and returns how many (or -1 with errno).
+static inline int ccurl_epoll_wait(int epollFD, int *fds, int *curlEvents, int timeout) {
+    struct epoll_event events[64];
+    int count = epoll_wait(epollFD, events, 64, timeout);
+    for (int index = 0; index < count; index++) {
+        uint32_t ready = events[index].events;
+        fds[index] = events[index].data.fd;
+        curlEvents[index] = ((ready & EPOLLIN) ? CURL_CSELECT_IN : 0) | ((ready & EPOLLOUT) ? CURL_CSELECT_OUT : 0)
+            | ((ready & (EPOLLERR | EPOLLHUP)) ? CURL_CSELECT_ERR : 0);
+    }
+    return count;
+}
+// An epoll descriptor watching a new eventfd (the wake-up of the loop); returns the epoll descriptor and stores
+// the eventfd in `wakeFD`, or -1.
+static inline int ccurl_epoll_create(int *wakeFD) {
+    int epollFD = epoll_create1(EPOLL_CLOEXEC);
+    if (epollFD < 0) return -1;
+    int eventFD = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (eventFD < 0) { close(epollFD); return -1; }
+    struct epoll_event event = {0};
+    event.events = EPOLLIN;
+    event.data.fd = eventFD;
+    if (epoll_ctl(epollFD, EPOLL_CTL_ADD, eventFD, &event) != 0) { close(eventFD); close(epollFD); return -1; }
+    *wakeFD = eventFD;
+    return epollFD;
+}
+// Wakes the loop (eventfd += 1) / clears the wake-up.
+static inline void ccurl_wake(int wakeFD) {
+    uint64_t one = 1;
+    ssize_t ignored = write(wakeFD, &one, sizeof one);
+    (void)ignored;
+}
+static inline void ccurl_clear_wake(int wakeFD) {
+    uint64_t value;
+    ssize_t ignored = read(wakeFD, &value, sizeof value);
+    (void)ignored;
 }
 #endif

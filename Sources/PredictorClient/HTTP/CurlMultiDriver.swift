@@ -1,9 +1,19 @@
 internal import CCurl
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// What the loop thread does: adds submitted requests to the multi handle, removes cancelled ones, lets libcurl
-/// move every transfer forward, resumes the requests whose transfers are done, and sleeps in `curl_multi_poll`
-/// until a socket is ready, a libcurl timer expires or ``CurlMultiLoop`` wakes it. Owned by the loop thread and
-/// used nowhere else.
+/// move transfers forward, resumes the requests whose transfers are done, and sleeps in `epoll_wait` until a socket
+/// is ready, a libcurl timer expires or ``CurlMultiLoop`` wakes it. Owned by the loop thread and used nowhere else.
+///
+/// It uses libcurl's socket interface (`curl_multi_socket_action`): libcurl says which sockets to watch for what
+/// and when its next timeout is, and only the transfers whose sockets are ready do any work. (`curl_multi_poll`
+/// with `curl_multi_perform` rebuilds a `poll` set of every connection and visits every transfer on each wake-up:
+/// about a fifth of the thread's time at 16 requests in flight, measured with `perf`.)
 final class CurlMultiDriver {
     private let loop: CurlMultiLoop
     private let multi: UnsafeMutableRawPointer
@@ -14,14 +24,59 @@ final class CurlMultiDriver {
     /// How many idle easy handles to keep at most.
     private let maxIdleHandles = 256
 
-    init(loop: CurlMultiLoop, multi: UnsafeMutableRawPointer) {
+    private let epollFD: Int32
+    private let wakeFD: Int32
+    /// When libcurl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)` called next (monotonic milliseconds), if ever.
+    private var timerDeadline: Int64?
+
+    init(loop: CurlMultiLoop, multi: UnsafeMutableRawPointer, epollFD: Int32, wakeFD: Int32) {
         self.loop = loop
         self.multi = multi
+        self.epollFD = epollFD
+        self.wakeFD = wakeFD
+    }
+
+    private static func now() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+    }
+
+    /// Installs the socket and timer callbacks, which reach this driver through an unretained pointer (the driver
+    /// outlives the multi handle's use).
+    private func installCallbacks() {
+        let opaque = Unmanaged.passUnretained(self).toOpaque()
+        _ = ccurl_multi_setopt_socket_callback(
+            multi,
+            { _, socket, what, user, _ in
+                guard let user else { return 0 }
+                let driver = Unmanaged<CurlMultiDriver>.fromOpaque(user).takeUnretainedValue()
+                _ = ccurl_epoll_watch(driver.epollFD, socket, what)
+                return 0
+            }, opaque)
+        _ = ccurl_multi_setopt_timer_callback(
+            multi,
+            { _, milliseconds, user in
+                guard let user else { return 0 }
+                let driver = Unmanaged<CurlMultiDriver>.fromOpaque(user).takeUnretainedValue()
+                driver.timerDeadline = milliseconds < 0 ? nil : CurlMultiDriver.now() + Int64(milliseconds)
+                return 0
+            }, opaque)
+    }
+
+    /// Runs libcurl's timeout actions if their time has come.
+    private func fireTimerIfDue(_ running: inout Int32) {
+        guard let deadline = timerDeadline, deadline <= Self.now() else { return }
+        timerDeadline = nil
+        curl_multi_socket_action(multi, ccurl_socket_timeout(), 0, &running)
     }
 
     /// Runs until the loop is shut down, then fails what is left, frees every handle and closes the connections.
     func run() {
+        installCallbacks()
         var running: Int32 = 0
+        var readyFDs = [Int32](repeating: 0, count: 64)
+        var readyEvents = [Int32](repeating: 0, count: 64)
         while true {
             let work = loop.takeWork()
             if work.isShutDown {
@@ -38,9 +93,19 @@ final class CurlMultiDriver {
             } else {
                 for request in work.submissions { add(request) }
             }
-            curl_multi_perform(multi, &running)
+            fireTimerIfDue(&running)
             collectFinished()
-            curl_multi_poll(multi, nil, 0, 60_000, nil)
+            let timeout = timerDeadline.map { Int32(clamping: max(0, min($0 - Self.now(), 60_000))) } ?? 60_000
+            let count = ccurl_epoll_wait(epollFD, &readyFDs, &readyEvents, timeout)
+            for index in 0..<Int(max(count, 0)) {
+                if readyFDs[index] == wakeFD {
+                    ccurl_clear_wake(wakeFD)
+                } else {
+                    curl_multi_socket_action(multi, readyFDs[index], readyEvents[index], &running)
+                }
+            }
+            fireTimerIfDue(&running)
+            collectFinished()
         }
         for transfer in active.values {
             retire(transfer)
@@ -50,6 +115,8 @@ final class CurlMultiDriver {
         for handle in idleHandles { handle.destroy() }
         idleHandles = []
         curl_multi_cleanup(multi)
+        close(epollFD)
+        close(wakeFD)
     }
 
     /// Starts the transfer of `request`, or fails it when libcurl refuses.

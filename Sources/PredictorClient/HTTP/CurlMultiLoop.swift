@@ -13,8 +13,7 @@ import Darwin
 /// it work.
 ///
 /// Submitting appends to a lock-protected queue and, when the queue was empty, wakes the thread out of
-/// `curl_multi_poll` with `curl_multi_wakeup` (the one multi call that is safe from other threads). Everything else
-/// that touches libcurl happens on the thread, in ``CurlMultiDriver``. The multi handle, and so the pool of
+/// `epoll_wait` through an eventfd. Everything that touches libcurl happens on the thread, in ``CurlMultiDriver``. The multi handle, and so the pool of
 /// connections, lives until ``shutdown()``.
 final class CurlMultiLoop: Sendable {
     /// Work handed to the thread.
@@ -24,9 +23,11 @@ final class CurlMultiLoop: Sendable {
         var isShutDown = false
     }
 
-    /// The `CURLM *`. Only the loop thread uses it, except for `curl_multi_wakeup`, which is called under the queue's
-    /// lock and only before shutdown: the thread frees the handle once it has seen the shutdown under that lock.
+    /// The `CURLM *`. Only the loop thread uses it; it frees the handle once it has seen the shutdown.
     private nonisolated(unsafe) let multi: UnsafeMutableRawPointer
+    /// The driver's epoll descriptor and the eventfd that wakes it (closed by the driver when it ends).
+    let epollFD: Int32
+    let wakeFD: Int32
     private let queue = Mutex(Work())
     private let thread = Mutex<pthread_t?>(nil)
     /// Per-transfer options, derived once from the configuration.
@@ -40,6 +41,10 @@ final class CurlMultiLoop: Sendable {
         precondition(Self.globalInitialization == CURLE_OK, "curl_global_init failed: \(Self.globalInitialization.rawValue)")
         guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed (out of memory)") }
         self.multi = multi
+        var wake: Int32 = -1
+        epollFD = ccurl_epoll_create(&wake)
+        guard epollFD >= 0 else { fatalError("epoll_create1/eventfd failed: \(errno)") }
+        wakeFD = wake
         settings = CurlTransfer.Settings(configuration)
         let perHost = max(1, configuration.maxConnectionsPerHost)
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, perHost)
@@ -54,7 +59,7 @@ final class CurlMultiLoop: Sendable {
             &handle, nil,
             { context in
                 let loop = Unmanaged<CurlMultiLoop>.fromOpaque(context!).takeRetainedValue()
-                CurlMultiDriver(loop: loop, multi: loop.multi).run()
+                CurlMultiDriver(loop: loop, multi: loop.multi, epollFD: loop.epollFD, wakeFD: loop.wakeFD).run()
                 return nil
             }, context)
         guard status == 0 else { fatalError("pthread_create failed: \(status)") }
@@ -66,7 +71,7 @@ final class CurlMultiLoop: Sendable {
         queue.withLock { work in
             if work.isShutDown { return false }
             work.submissions.append(request)
-            if work.submissions.count == 1 && work.cancellations.isEmpty { curl_multi_wakeup(multi) }
+            if work.submissions.count == 1 && work.cancellations.isEmpty { ccurl_wake(wakeFD) }
             return true
         }
     }
@@ -76,7 +81,7 @@ final class CurlMultiLoop: Sendable {
         queue.withLock { work in
             if work.isShutDown { return }
             work.cancellations.append(request)
-            if work.cancellations.count == 1 && work.submissions.isEmpty { curl_multi_wakeup(multi) }
+            if work.cancellations.count == 1 && work.submissions.isEmpty { ccurl_wake(wakeFD) }
         }
     }
 
@@ -97,7 +102,7 @@ final class CurlMultiLoop: Sendable {
         queue.withLock { work in
             if work.isShutDown { return }
             work.isShutDown = true
-            curl_multi_wakeup(multi)
+            ccurl_wake(wakeFD)
         }
         guard let handle = thread.withLock({ $0.take() }) else { return }
         if pthread_equal(handle, pthread_self()) != 0 {
