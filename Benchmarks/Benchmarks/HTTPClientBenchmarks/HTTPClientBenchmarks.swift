@@ -87,7 +87,11 @@ final class ClientBench: Sendable {
 
     /// Shuts the client and the server down.
     func stop() async throws {
-        guard let stopping = running.withLock({ value in defer { value = nil }; return value }) else { return }
+        let stopping = running.withLock { value in
+            defer { value = nil }
+            return value
+        }
+        guard let stopping else { return }
         stopping.client.shutdown()
         try await stopping.server.shutdown()
     }
