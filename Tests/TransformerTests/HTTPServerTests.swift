@@ -117,6 +117,19 @@ import Testing
         }
     }
 
+    @Test func headResponsesCarryNoBody() async throws {
+        try await withServer { port in
+            let socket = try RawSocket(port: port)
+            try socket.send("HEAD / HTTP/1.1\r\nHost: t\r\n\r\nGET /v2/health/live HTTP/1.1\r\nHost: t\r\n\r\n")
+            let head = try socket.readResponse(expectBody: false)
+            #expect(head.statusLine == "HTTP/1.1 405 Method Not Allowed")
+            #expect(head.headers["content-length"] == "31")
+            // The next response starts right after the head's headers: no body was sent.
+            let live = try socket.readResponse()
+            #expect(live.statusLine == "HTTP/1.1 200 OK" && live.body == #"{"live":true}"#)
+        }
+    }
+
     @Test func malformedRequestsGet400() async throws {
         try await withServer { port in
             let socket = try RawSocket(port: port)
