@@ -112,28 +112,16 @@ import Testing
         #expect(try message.outputs[0].values(as: Double.self) == Self.expectedDoubles)
     }
 
-    /// What the scan does not accept is decoded at once, so its errors and values are the eager decoder's.
+    /// What the scan does not accept is decoded at once, so its errors and values are the eager decoder's: `NaN`
+    /// and `null` are valid float elements (decoded eagerly), the others are grammar errors.
     @Test(arguments: [
-        ("[NaN, 1.0] padded", false), ("null", false), ("leading zero 01", true), ("bare dot 1.", true), ("plus +1", true),
-        ("empty exponent 1e", true), ("dot first .5", true), ("string", true),
+        ("NaN", false), ("null", false), ("01", true), ("1.", true), ("+1", true), ("1e", true), (".5", true), (#""1""#, true),
     ])
-    func otherSpellingsAreDecodedEagerly(_ testCase: (String, Bool)) throws {
-        let (label, isError) = testCase
-        let bad: String
-        switch label {
-        case "[NaN, 1.0] padded": bad = "NaN"
-        case "null": bad = "null"
-        case "leading zero 01": bad = "01"
-        case "bare dot 1.": bad = "1."
-        case "plus +1": bad = "+1"
-        case "empty exponent 1e": bad = "1e"
-        case "dot first .5": bad = ".5"
-        default: bad = #""1""#
-        }
+    func otherSpellingsAreDecodedEagerly(_ bad: String, _ isError: Bool) throws {
         let data = "[" + (0..<Self.count).map { $0 == 1_000 ? bad : "0.5" }.joined(separator: ",") + "]"
         if isError {
             let error = expectInferenceError { _ = try decode(requestText(data: data)) }
-            #expect(error?.code == .invalidRequestBody, "\(label)")
+            #expect(error?.code == .invalidRequestBody, "\(bad)")
         } else {
             let request = try decode(requestText(data: data))
             #expect(!request.inputs[0].isJSONText)
@@ -177,7 +165,7 @@ import Testing
             "0", "-0", "12", "-7", "0.25", "1e5", "1E-5", "2.5e+3", "-0.0", "9007199254740993", "1e400", "-1e-400", "4.9e-324",
             "01", "1.", ".5", "+1", "1e", "--1", "1e+", "0x10", "NaN", "Infinity", "-Infinity", "null", "true", "\"1\"", "[1]", "",
         ]
-        var generator = SystemRandomNumberGenerator()
+        var generator = NumberParsingTests.Generator(state: 0x7E57_0001)  // fixed seed: a failure reproduces
         for round in 0..<300 {
             let invalidChance = round % 3 == 0 ? 0 : 200
             let elements = (0..<700).map { _ in
@@ -191,9 +179,7 @@ import Testing
             case (.success(let lazy), .success(let eager)):
                 let lazyValues = try lazy.inputs[0].values(as: Double.self)
                 let eagerValues = try eager.inputs[0].values(as: Double.self)
-                #expect(
-                    lazyValues.map(\.bitPattern) == eagerValues.map(\.bitPattern)
-                        || zip(lazyValues, eagerValues).allSatisfy { $0.isNaN && $1.isNaN || $0 == $1 })
+                #expect(lazyValues.map(\.bitPattern) == eagerValues.map(\.bitPattern))
             case (.failure(let lazyError as InferenceError), .failure(let eagerError as InferenceError)):
                 #expect(lazyError.code == eagerError.code, "\(data.prefix(200))")
             default:

@@ -1,4 +1,3 @@
-internal import Logging
 internal import NIOCore
 internal import NIOExtras
 internal import NIOHTTP1
@@ -25,7 +24,6 @@ struct HTTPServer: Service {
     let configuration: Configuration
     let responder: KServeResponder
     let eventLoopGroup: any EventLoopGroup
-    let logger: Logger
     /// Called once the socket listens, with the bound port.
     let onListening: @Sendable (Int) async -> Void
 

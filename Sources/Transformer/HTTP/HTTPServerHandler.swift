@@ -141,31 +141,27 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// Writes the answer of the request being answered; the connection is then idle (or closes).
     private func write(_ response: RESTResponse, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
         state = .idle
-        let close = !keepAlive || quiescing
+        send(response, version: version, close: !keepAlive || quiescing, context: context)
+    }
+
+    /// Answers 413 while the body is still arriving (or will never arrive, when `close`).
+    private func writeTooLarge(_ head: HTTPRequestHead, close: Bool, context: ChannelHandlerContext) {
+        let error = KServeResponder.errorResponse(
+            .init(code: .payloadTooLarge, message: "Request body is larger than the limit of \(responder.maxBodySize) bytes."))
+        send(error, version: head.version, close: close, context: context)
+    }
+
+    /// Writes a complete response with `content-length` and `date` (and `connection: close`, then closes, when `close`).
+    private func send(_ response: RESTResponse, version: HTTPVersion, close: Bool, context: ChannelHandlerContext) {
         var headers = response.headers
         headers.add(name: "content-length", value: String(response.body.readableBytes))
         headers.add(name: "date", value: date.now())
         if close { headers.add(name: "connection", value: "close") }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))), promise: nil)
         if response.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil) }
-        if close {
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
-        } else {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        }
-    }
-
-    private func writeTooLarge(_ head: HTTPRequestHead, close: Bool, context: ChannelHandlerContext) {
-        let error = KServeResponder.errorResponse(
-            .init(code: .payloadTooLarge, message: "Request body is larger than the limit of \(responder.maxBodySize) bytes."))
-        var headers = error.headers
-        headers.add(name: "content-length", value: String(error.body.readableBytes))
-        headers.add(name: "date", value: date.now())
-        if close { headers.add(name: "connection", value: "close") }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: error.status, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(error.body))), promise: nil)
         if close {
             context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
         } else {

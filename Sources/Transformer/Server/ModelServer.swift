@@ -94,7 +94,7 @@ public struct ModelServer: Sendable {
         let http = HTTPServer(
             configuration: .init(
                 host: options.bindAddress, port: options.httpPort, keepAliveTimeout: .seconds(Int64(options.keepAliveTimeoutSeconds))),
-            responder: responder, eventLoopGroup: eventLoopGroup, logger: Logger(label: "kserve.http"),
+            responder: responder, eventLoopGroup: eventLoopGroup,
             onListening: { httpPort in
                 let grpcPort = try? await grpcService?.listeningPort
                 logger.info("Starting uvicorn-compatible HTTP server on \(options.bindAddress):\(httpPort)")

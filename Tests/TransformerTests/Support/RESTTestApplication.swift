@@ -71,7 +71,7 @@ struct RESTTestApplication: Sendable {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let server = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, keepAliveTimeout: .seconds(5)), responder: responder,
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "test"),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             onListening: { port in continuation.yield(port) })
         let group = ServiceGroup(services: [server], logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
