@@ -95,6 +95,36 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
         }
     }
 
+    /// Parts of a body, kept in arrays.
+    struct Parts: HTTPClient.SegmentedBody {
+        var parts: [[UInt8]]
+        var count: Int { parts.reduce(0) { $0 + $1.count } }
+        func forEachSegment(_ body: (UnsafeRawBufferPointer) -> Void) {
+            for part in parts { part.withUnsafeBytes(body) }
+        }
+    }
+
+    @Test(arguments: [[3, 0, 250, 1], [1 << 20, 0, 700_001, 5, 1 << 20]])
+    func segmentedBodyIsSentAsTheConcatenationOfItsParts(lengths: [Int]) async throws {
+        var seed: UInt8 = 7
+        let parts = lengths.map { length in
+            (0..<length).map { _ in
+                seed = seed &* 31 &+ 17
+                return seed
+            }
+        }
+        try await withTestServer { server in
+            try await withHTTPClient { client in
+                var request = HTTPClient.Request(method: "POST", url: server.url("/echo?raw=1"), headers: [("Content-Type", "application/octet-stream")])
+                request.body = .segments(Parts(parts: parts))
+                let response = try await client.execute(request)
+                #expect(response.status == 200)
+                #expect(response.value(forHeader: "content-length") == "\(lengths.reduce(0, +))")
+                #expect(response.body == parts.flatMap { $0 })
+            }
+        }
+    }
+
     @Test(arguments: ["PUT", "PATCH", "DELETE"])
     func otherMethodsAreSentAsGiven(method: String) async throws {
         try await withTestServer { server in

@@ -26,10 +26,10 @@ public struct RESTPredictor: RemotePredictor {
         var request = HTTPClient.Request(method: "POST", url: url(path), headers: headers.select(from: context.headers))
         switch payload {
         case .v1(.json(let json)):
-            request.body = V1Response(.json(json)).body
+            request.body = .bytes(V1Response(.json(json)).body)
             request.headers.append(("content-type", "application/json"))
         case .v1(.raw(let bytes, let contentType)):
-            request.body = bytes
+            request.body = .bytes(bytes)
             request.headers.append(("content-type", contentType ?? "application/octet-stream"))
         case .inferRequest(var inferRequest):
             // Ask for binary outputs: FP16 and non-UTF-8 BYTES cannot come back as JSON, and binary is cheaper. The
@@ -37,7 +37,8 @@ public struct RESTPredictor: RemotePredictor {
             inferRequest.parameters["binary_data_output"] = true
             for index in inferRequest.requestedOutputs.indices { inferRequest.requestedOutputs[index].binaryData = true }
             let body = try inferRequest.restBody { input in input.elementCount >= config.binaryInputThreshold }
-            request.body = body.bytes
+            // Binary tensors go out from their own memory, not assembled into one array first.
+            request.body = body.jsonLength == nil ? .bytes(body.bytes) : .segments(body)
             request.headers.append(("content-type", body.contentType))
             if let jsonLength = body.jsonLength { request.headers.append(("inference-header-content-length", String(jsonLength))) }
         case .inferResponse(let response):

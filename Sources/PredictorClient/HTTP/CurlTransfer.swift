@@ -36,6 +36,8 @@ final class CurlTransfer {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var responseHeaders: [(name: String, value: String)] = []
     private var responseBody: [UInt8] = []
+    /// Where libcurl reads a segmented body next.
+    private var uploadOffset = 0
 
     /// A transfer of `inFlight`'s request on `easy`, a freshly reset handle; ``configure(_:)`` sets its options.
     init(_ inFlight: InFlightRequest, easy: CurlEasyHandle) {
@@ -131,8 +133,27 @@ final class CurlTransfer {
 
         // Method and body. `CURLOPT_POSTFIELDS` does not copy: the body's storage is owned by `inFlight`, which
         // this transfer keeps alive until libcurl is done with it, and an array that is never mutated does not
-        // move its elements, so the pointer stays valid after `withUnsafeBytes` returns.
-        if let body = request.body {
+        // move its elements, so the pointer stays valid after `withUnsafeBytes` returns. A segmented body is read
+        // through `CURLOPT_READFUNCTION`, straight from its parts into libcurl's upload buffer; the seek callback
+        // lets libcurl send it again (on a kept-alive connection the server had closed, say).
+        if case .segments(let segments) = request.body {
+            set(CURLOPT_POST, 1)
+            check(ccurl_easy_setopt_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(segments.count)))
+            check(ccurl_easy_setopt_pointer(raw, CURLOPT_READDATA, opaque))
+            check(
+                ccurl_easy_setopt_read_callback(raw) { data, size, count, user in
+                    guard let data, let user else { return 0 }
+                    return CurlTransfer.from(user).readBody(into: UnsafeMutableRawBufferPointer(start: data, count: size * count))
+                })
+            check(ccurl_easy_setopt_pointer(raw, CURLOPT_SEEKDATA, opaque))
+            check(
+                ccurl_easy_setopt_seek_callback(raw) { user, offset, origin in
+                    guard let user, origin == 0 /* SEEK_SET */, offset >= 0 else { return 2 }  // CURL_SEEKFUNC_CANTSEEK
+                    CurlTransfer.from(user).uploadOffset = Int(offset)
+                    return 0  // CURL_SEEKFUNC_OK
+                })
+            if request.method != "POST" { set(CURLOPT_CUSTOMREQUEST, request.method) }
+        } else if case .bytes(let body) = request.body {
             check(ccurl_easy_setopt_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
             if let base = body.withUnsafeBytes({ $0.baseAddress }), !body.isEmpty {
                 check(ccurl_easy_setopt_pointer(raw, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: base)))
@@ -154,6 +175,14 @@ final class CurlTransfer {
             }
         }
         return result
+    }
+
+    /// The read callback of a segmented body: the next bytes from ``uploadOffset``.
+    private func readBody(into destination: UnsafeMutableRawBufferPointer) -> Int {
+        guard case .segments(let segments) = inFlight.request.body else { return 0 }
+        let copied = segments.copyBytes(from: uploadOffset, into: destination)
+        uploadOffset += copied
+        return copied
     }
 
     private func appendHeader(_ line: String) {

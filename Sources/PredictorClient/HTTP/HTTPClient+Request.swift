@@ -11,7 +11,7 @@ extension HTTPClient {
         /// to set: values given for them are ignored. A `Host` given here replaces the one from the URL.
         public var headers: [(name: String, value: String)]
         /// The body, or `nil` for none.
-        public var body: [UInt8]?
+        public var body: Body?
 
         /// Creates a request.
         /// - Parameters:
@@ -23,8 +23,59 @@ extension HTTPClient {
             self.method = method
             self.url = url
             self.headers = headers
-            self.body = body
+            self.body = body.map { .bytes($0) }
         }
+    }
+}
+
+extension HTTPClient.Request {
+    /// A request body: one array, or parts that libcurl reads one after another (a binary-extension body's JSON
+    /// header and then its tensors' bytes, without assembling them into one array first).
+    public enum Body: Sendable {
+        /// The bytes of one array, handed to libcurl without a copy.
+        case bytes([UInt8])
+        /// Parts read in order as libcurl sends them.
+        case segments(any HTTPClient.SegmentedBody)
+
+        /// The body's length in bytes.
+        public var count: Int {
+            switch self {
+            case .bytes(let bytes): bytes.count
+            case .segments(let segments): segments.count
+            }
+        }
+    }
+}
+
+extension HTTPClient {
+    /// A body made of byte ranges that stay alive and unchanged as long as the value does.
+    public protocol SegmentedBody: Sendable {
+        /// The total length of the segments in bytes.
+        var count: Int { get }
+        /// Calls `body` with each segment in order; the pointers are valid only during each call.
+        func forEachSegment(_ body: (UnsafeRawBufferPointer) -> Void)
+    }
+}
+
+extension HTTPClient.SegmentedBody {
+    /// Copies the body's bytes from `offset` on into `destination`, as many as fit; returns how many it copied.
+    func copyBytes(from offset: Int, into destination: UnsafeMutableRawBufferPointer) -> Int {
+        var skip = offset
+        var copied = 0
+        forEachSegment { segment in
+            guard copied < destination.count else { return }
+            if skip >= segment.count {
+                skip -= segment.count
+                return
+            }
+            let length = min(segment.count - skip, destination.count - copied)
+            if length > 0, let source = segment.baseAddress {
+                (destination.baseAddress! + copied).copyMemory(from: source + skip, byteCount: length)
+            }
+            copied += length
+            skip = 0
+        }
+        return copied
     }
 }
 

@@ -49,7 +49,7 @@ extension InferTensor {
             Result { () throws(InferenceError) -> TensorData in
                 datatype == .bytes
                     ? .bytes(try BinarySectionReader.splitLengthPrefixed(bytes, tensor: name))
-                    : .fixed(try TensorBuffer.checkedCopy(bytes, datatype: datatype, tensor: name))
+                    : .fixed(try TensorBuffer.checked(bytes, datatype: datatype, tensor: name))
             }
         }
         try self.init(name: name, datatype: datatype, shape: dims, parameters: parameters, data: result.get())

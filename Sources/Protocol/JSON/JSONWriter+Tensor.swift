@@ -18,7 +18,9 @@ extension JSONWriter {
                 element.withUnsafeBytes { writeString(utf8: $0) }
             }
             append(UInt8(ascii: "]"))
-        case .fixed(let buffer):
+        case .fixed(let stored):
+            // Typed reads need an aligned start (a shared slice of a binary body may not have one).
+            let buffer = stored.aligned(to: tensor.datatype.elementSize ?? 1)
             let raw = buffer.bytes
             switch tensor.datatype {
             case .bool: writeElements(raw, Bool.self) { $0.writeBool($1) }

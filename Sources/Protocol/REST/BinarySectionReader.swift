@@ -4,10 +4,13 @@ struct BinarySectionReader {
     private let bytes: UnsafeRawBufferPointer
     private var offset = 0
     private let model: String
+    /// Keeps `bytes` alive when fixed-width tensors may share them instead of copying; `nil`: copy.
+    private let owner: (any AnyObject & Sendable)?
 
-    init(_ bytes: UnsafeRawBufferPointer, model: String) {
+    init(_ bytes: UnsafeRawBufferPointer, model: String, sharingWith owner: (any AnyObject & Sendable)? = nil) {
         self.bytes = bytes
         self.model = model
+        self.owner = owner
     }
 
     /// Bytes not claimed by any tensor (KServe ignores them).
@@ -43,7 +46,7 @@ struct BinarySectionReader {
         if header.datatype == .bytes {
             data = .bytes(try BinarySectionReader.splitLengthPrefixed(section, tensor: name))
         } else {
-            data = .fixed(try TensorBuffer.checkedCopy(section, datatype: header.datatype!, tensor: name))
+            data = .fixed(try TensorBuffer.checked(section, datatype: header.datatype!, tensor: name, sharingWith: owner))
         }
         return try InferTensor(name: name, datatype: header.datatype!, shape: header.shape!, parameters: parameters, data: data)
     }

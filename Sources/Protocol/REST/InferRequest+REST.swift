@@ -6,7 +6,13 @@ extension InferRequest {
     /// - Throws: `invalidRequestBody` (422) when the JSON does not parse or does not match the request schema;
     ///   `invalidInput` (400) for content errors (shape/data mismatch, FP16 in JSON, out-of-range values).
     public init(json: UnsafeRawBufferPointer, modelName: String) throws(InferenceError) {
-        self = try InferRequest.decode(json: json, binary: nil, modelName: modelName)
+        self = try InferRequest.decode(json: json, binary: nil, modelName: modelName, owner: nil)
+    }
+
+    /// Decodes a v2 JSON request body whose memory `owner` keeps alive and unchanged: large tensors kept as text
+    /// share it instead of copying it (the tensors keep `owner`).
+    package init(json: UnsafeRawBufferPointer, modelName: String, sharingWith owner: any AnyObject & Sendable) throws(InferenceError) {
+        self = try InferRequest.decode(json: json, binary: nil, modelName: modelName, owner: owner)
     }
 
     /// Decodes a v2 body that uses the binary tensor extension: `jsonLength` bytes of JSON (the
@@ -15,6 +21,20 @@ extension InferRequest {
     /// - Throws: `invalidInput` (400) for every malformed case: unparsable JSON (`Unrecognized request format: ...`),
     ///   a header length past the body, missing data, too few bytes, a size that does not fit the shape.
     public init(body: UnsafeRawBufferPointer, jsonLength: Int, modelName: String) throws(InferenceError) {
+        try self.init(body: body, jsonLength: jsonLength, modelName: modelName, owner: nil)
+    }
+
+    /// Decodes a binary-extension body whose memory `owner` keeps alive and unchanged: fixed-width binary tensors
+    /// (and large tensors kept as text) share it instead of copying it (the tensors keep `owner`).
+    package init(
+        body: UnsafeRawBufferPointer, jsonLength: Int, modelName: String, sharingWith owner: any AnyObject & Sendable
+    ) throws(InferenceError) {
+        try self.init(body: body, jsonLength: jsonLength, modelName: modelName, owner: owner)
+    }
+
+    private init(
+        body: UnsafeRawBufferPointer, jsonLength: Int, modelName: String, owner: (any AnyObject & Sendable)?
+    ) throws(InferenceError) {
         guard jsonLength >= 0, jsonLength <= body.count else {
             throw .invalidInput(
                 "Inference-Header-Content-Length \(jsonLength) is outside the body of \(body.count) bytes"
@@ -23,29 +43,33 @@ extension InferRequest {
         let json = UnsafeRawBufferPointer(rebasing: body[0..<jsonLength])
         let binary = UnsafeRawBufferPointer(rebasing: body[jsonLength...])
         do {
-            self = try InferRequest.decode(json: json, binary: binary, modelName: modelName)
+            self = try InferRequest.decode(json: json, binary: binary, modelName: modelName, owner: owner)
         } catch  where error.code == .invalidRequestBody {
             throw .invalidInput("Unrecognized request format: \(error.message)")
         }
     }
 
-    /// Decodes a JSON body held in an array.
+    /// Decodes a JSON body held in an array; large tensors kept as text share the array's storage.
     public init(json: [UInt8], modelName: String) throws(InferenceError) {
-        self = try withBytes(of: json) { (bytes) throws(InferenceError) in try InferRequest(json: bytes, modelName: modelName) }
+        let owner = SharedBytes(json)
+        self = try withBytes(of: owner.bytes) { (bytes) throws(InferenceError) in
+            try InferRequest.decode(json: bytes, binary: nil, modelName: modelName, owner: owner)
+        }
     }
 
-    /// Decodes a binary-extension body held in an array.
+    /// Decodes a binary-extension body held in an array; fixed-width binary tensors share the array's storage.
     public init(body: [UInt8], jsonLength: Int, modelName: String) throws(InferenceError) {
-        self = try withBytes(of: body) { (bytes) throws(InferenceError) in
-            try InferRequest(body: bytes, jsonLength: jsonLength, modelName: modelName)
+        let owner = SharedBytes(body)
+        self = try withBytes(of: owner.bytes) { (bytes) throws(InferenceError) in
+            try InferRequest(body: bytes, jsonLength: jsonLength, modelName: modelName, owner: owner)
         }
     }
 
     private static func decode(
-        json: UnsafeRawBufferPointer, binary: UnsafeRawBufferPointer?, modelName: String
+        json: UnsafeRawBufferPointer, binary: UnsafeRawBufferPointer?, modelName: String, owner: (any AnyObject & Sendable)?
     ) throws(InferenceError) -> InferRequest {
         do {
-            return try decodeDocument(json: json, binary: binary, modelName: modelName)
+            return try decodeDocument(json: json, binary: binary, modelName: modelName, owner: owner)
         } catch  where error.code != .invalidRequestBody {
             // Python parses the whole document before looking at its content: a syntax error anywhere wins over a
             // content error found earlier (e.g. FP16 data in a truncated body).
@@ -57,9 +81,10 @@ extension InferRequest {
     }
 
     private static func decodeDocument(
-        json: UnsafeRawBufferPointer, binary: UnsafeRawBufferPointer?, modelName: String
+        json: UnsafeRawBufferPointer, binary: UnsafeRawBufferPointer?, modelName: String, owner: (any AnyObject & Sendable)?
     ) throws(InferenceError) -> InferRequest {
         var reader = JSONReader(json)
+        reader.owner = owner
         var id: String?
         var parameters = InferParameters()
         var headers: [TensorHeader]?
@@ -86,7 +111,8 @@ extension InferRequest {
         try reader.expectEnd()
         guard let headers else { throw reader.error("the request has no 'inputs'") }
 
-        var binaryReader = BinarySectionReader(binary ?? UnsafeRawBufferPointer(start: nil, count: 0), model: modelName)
+        var binaryReader = BinarySectionReader(
+            binary ?? UnsafeRawBufferPointer(start: nil, count: 0), model: modelName, sharingWith: owner)
         var inputs: [InferInput] = []
         inputs.reserveCapacity(headers.count)
         for header in headers {

@@ -96,11 +96,22 @@ extension InferResponse {
     /// - Throws: `invalidInput` (`Unrecognized request format: ...` for JSON that does not parse) for any
     ///   malformed body.
     public init(body: UnsafeRawBufferPointer, jsonLength: Int?) throws(InferenceError) {
+        try self.init(body: body, jsonLength: jsonLength, owner: nil)
+    }
+
+    /// Decodes a v2 REST response body whose memory `owner` keeps alive and unchanged: fixed-width binary outputs
+    /// (and large outputs kept as text) share it instead of copying it (the tensors keep `owner`).
+    package init(body: UnsafeRawBufferPointer, jsonLength: Int?, sharingWith owner: any AnyObject & Sendable) throws(InferenceError) {
+        try self.init(body: body, jsonLength: jsonLength, owner: owner)
+    }
+
+    private init(body: UnsafeRawBufferPointer, jsonLength: Int?, owner: (any AnyObject & Sendable)?) throws(InferenceError) {
         let length = jsonLength ?? body.count
         guard length >= 0, length <= body.count else {
             throw .invalidInput("Inference-Header-Content-Length \(length) is outside the body of \(body.count) bytes")
         }
         var reader = JSONReader(UnsafeRawBufferPointer(rebasing: body[0..<length]))
+        reader.owner = owner
         var id: String?
         var modelName = ""
         var modelVersion: String?
@@ -125,7 +136,7 @@ extension InferResponse {
         } catch  where error.code == .invalidRequestBody {
             throw .invalidInput("Unrecognized request format: \(error.message)")
         }
-        var binary = BinarySectionReader(UnsafeRawBufferPointer(rebasing: body[length...]), model: modelName)
+        var binary = BinarySectionReader(UnsafeRawBufferPointer(rebasing: body[length...]), model: modelName, sharingWith: owner)
         var outputs: [InferOutput] = []
         for header in headers {
             do throws(InferenceError) {
@@ -137,9 +148,13 @@ extension InferResponse {
         self.init(id: id ?? "", modelName: modelName, modelVersion: modelVersion, outputs: outputs, parameters: parameters)
     }
 
-    /// Decodes a v2 REST response body held in an array.
+    /// Decodes a v2 REST response body held in an array; fixed-width binary outputs (and large outputs kept as
+    /// text) share the array's storage instead of copying it.
     public init(body: [UInt8], jsonLength: Int?) throws(InferenceError) {
-        self = try withBytes(of: body) { (bytes) throws(InferenceError) in try InferResponse(body: bytes, jsonLength: jsonLength) }
+        let owner = SharedBytes(body)
+        self = try withBytes(of: owner.bytes) { (bytes) throws(InferenceError) in
+            try InferResponse(body: bytes, jsonLength: jsonLength, owner: owner)
+        }
     }
 }
 

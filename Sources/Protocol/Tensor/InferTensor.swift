@@ -60,7 +60,7 @@ public struct InferTensor: Sendable, Equatable {
         name: String, datatype: Datatype, shape: [Int], littleEndianBytes: UnsafeRawBufferPointer,
         parameters: InferParameters = [:]
     ) throws(InferenceError) {
-        let buffer = try TensorBuffer.checkedCopy(littleEndianBytes, datatype: datatype, tensor: name)
+        let buffer = try TensorBuffer.checked(littleEndianBytes, datatype: datatype, tensor: name)
         try self.init(name: name, datatype: datatype, shape: shape, parameters: parameters, data: .fixed(buffer))
     }
 
@@ -73,9 +73,10 @@ public struct InferTensor: Sendable, Equatable {
         as type: T.Type,
         _ body: (UnsafeBufferPointer<T>) throws -> R
     ) throws -> R {
-        guard T.datatype == datatype, case .fixed(let buffer) = data.resolved else {
+        guard T.datatype == datatype, case .fixed(let stored) = data.resolved else {
             throw InferenceError.invalidInput("tensor '\(name)' has datatype \(datatype), not \(T.datatype)")
         }
+        let buffer = stored.aligned(to: MemoryLayout<T>.alignment)
         let typed = UnsafeRawPointer(buffer.base).assumingMemoryBound(to: T.self)
         return try withExtendedLifetime(buffer) { try body(UnsafeBufferPointer(start: typed, count: buffer.count / MemoryLayout<T>.stride)) }
     }
@@ -136,16 +137,19 @@ public typealias InferInput = InferTensor
 public typealias InferOutput = InferTensor
 
 extension TensorBuffer {
-    /// Copies little-endian element bytes, checking the byte count against the element width and normalising
-    /// BOOL bytes to 0/1 so that they can be read as `Bool`.
-    static func checkedCopy(_ bytes: UnsafeRawBufferPointer, datatype: Datatype, tensor name: String) throws(InferenceError) -> TensorBuffer {
+    /// Little-endian element bytes as a buffer, checking the byte count against the element width: shared with
+    /// `owner` when one is given (see ``TensorBuffer/borrowing(_:keepingAlive:)``), else copied. BOOL bytes are
+    /// always copied, normalised to 0/1 so that they can be read as `Bool`.
+    static func checked(
+        _ bytes: UnsafeRawBufferPointer, datatype: Datatype, tensor name: String, sharingWith owner: (any AnyObject & Sendable)? = nil
+    ) throws(InferenceError) -> TensorBuffer {
         guard let size = datatype.elementSize else {
             throw .invalidInput("tensor '\(name)' has datatype BYTES, whose elements are length-prefixed, not fixed-width")
         }
         guard bytes.count % size == 0 else {
             throw .invalidInput("tensor '\(name)' of datatype \(datatype) has \(bytes.count) bytes, not a multiple of its element size \(size)")
         }
-        guard datatype == .bool else { return copying(bytes) }
+        guard datatype == .bool else { return owner.map { borrowing(bytes, keepingAlive: $0) } ?? copying(bytes) }
         return make(count: bytes.count) { destination in
             for index in 0..<bytes.count { destination[index] = bytes[index] == 0 ? 0 : 1 }
         }

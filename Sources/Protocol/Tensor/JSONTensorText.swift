@@ -19,9 +19,10 @@ final class JSONTensorText: Sendable {
     let datatype: Datatype
     private let cache = Mutex<TensorBuffer?>(nil)
 
-    /// Keeps a copy of `text`, which must be a flat, non-empty JSON array of `count` plain numbers.
-    init(text: UnsafeRawBufferPointer, count: Int, datatype: Datatype) {
-        self.text = TensorBuffer.copying(text)
+    /// Keeps `text`, which must be a flat, non-empty JSON array of `count` plain numbers: shared with `owner`
+    /// when one is given (it keeps that memory alive), else copied.
+    init(text: UnsafeRawBufferPointer, count: Int, datatype: Datatype, sharingWith owner: (any AnyObject & Sendable)? = nil) {
+        self.text = owner.map { TensorBuffer.borrowing(text, keepingAlive: $0) } ?? TensorBuffer.copying(text)
         self.count = count
         self.datatype = datatype
     }
@@ -73,7 +74,8 @@ extension JSONReader {
         }
         guard index - start >= JSONTensorText.minimumByteCount else { return nil }
         position = index
-        return JSONTensorText(text: UnsafeRawBufferPointer(start: base + start, count: index - start), count: count, datatype: datatype)
+        return JSONTensorText(
+            text: UnsafeRawBufferPointer(start: base + start, count: index - start), count: count, datatype: datatype, sharingWith: owner)
     }
 
     /// The index after a JSON number (`-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`) at `index`, or `nil`.

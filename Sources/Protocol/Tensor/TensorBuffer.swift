@@ -3,24 +3,43 @@ internal import Glibc
 #elseif canImport(Darwin)
 internal import Darwin
 #endif
+internal import Synchronization
 
-/// The bytes of a fixed-width tensor: contiguous, little-endian, aligned for any element type (malloc's 16 bytes).
+/// The bytes of a fixed-width tensor: contiguous, little-endian.
+///
+/// Either memory of its own (from `malloc`, aligned for any element type) or a slice of a body that a decoder
+/// shares instead of copying (``borrowing(_:keepingAlive:)``): a binary-extension tensor travels through a
+/// transformer as the bytes it arrived in. A shared slice may sit at any address, so typed access goes through
+/// ``aligned(to:)``, which hands out an aligned copy (made once) when the slice is not aligned for the element.
 ///
 /// A class so that copies of a tensor share one buffer. `@unchecked Sendable` because the memory is written only
-/// before an initializer returns and is never mutated afterwards.
+/// before an initializer returns (or belongs to an owner that never mutates it) and is never mutated afterwards.
 final class TensorBuffer: @unchecked Sendable {
     /// Start of the bytes; never null (a zero-length buffer still owns a 1-byte allocation).
     let base: UnsafeMutableRawPointer
     /// Number of bytes.
     let count: Int
+    /// What keeps shared memory alive; `nil` when the buffer owns `base` and frees it.
+    private let owner: (any AnyObject & Sendable)?
+    /// The aligned copy of a misaligned shared slice, once typed access asked for it.
+    private let alignedCopy = Mutex<TensorBuffer?>(nil)
 
     /// Takes ownership of memory from `malloc`/`realloc`.
     fileprivate init(owning base: UnsafeMutableRawPointer, count: Int) {
         self.base = base
         self.count = count
+        self.owner = nil
     }
 
-    deinit { free(base) }
+    private init(sharing bytes: UnsafeRawBufferPointer, owner: any AnyObject & Sendable) {
+        self.base = UnsafeMutableRawPointer(mutating: bytes.baseAddress!)
+        self.count = bytes.count
+        self.owner = owner
+    }
+
+    deinit {
+        if owner == nil { free(base) }
+    }
 
     /// Allocates `count` bytes (uninitialised) and lets `initialize` write every one of them.
     static func make<E: Error>(
@@ -37,6 +56,28 @@ final class TensorBuffer: @unchecked Sendable {
     static func copying(_ bytes: UnsafeRawBufferPointer) -> TensorBuffer {
         make(count: bytes.count) { destination in
             if let source = bytes.baseAddress, bytes.count > 0 { destination.baseAddress!.copyMemory(from: source, byteCount: bytes.count) }
+        }
+    }
+
+    /// A buffer over `bytes` without copying them: `owner` must keep that memory alive and unchanged for as long
+    /// as it lives (the buffer holds it). An empty slice is copied (it may have no address).
+    static func borrowing(_ bytes: UnsafeRawBufferPointer, keepingAlive owner: any AnyObject & Sendable) -> TensorBuffer {
+        guard bytes.baseAddress != nil, bytes.count > 0 else { return copying(bytes) }
+        return TensorBuffer(sharing: bytes, owner: owner)
+    }
+
+    /// Whether the bytes are shared with a body rather than owned.
+    var isShared: Bool { owner != nil }
+
+    /// This buffer when its start is a multiple of `alignment`; else an aligned copy of it, made on the first call
+    /// and kept. Typed views (`assumingMemoryBound`) must go through this.
+    func aligned(to alignment: Int) -> TensorBuffer {
+        guard Int(bitPattern: base) % alignment != 0 else { return self }
+        return alignedCopy.withLock { copy in
+            if let copy { return copy }
+            let made = TensorBuffer.copying(bytes)
+            copy = made
+            return made
         }
     }
 

@@ -81,7 +81,7 @@ struct KServeResponder: Sendable {
 
     private func route(_ request: RESTRequest) async throws -> RESTResponse {
         let rawPath = String(Self.path(of: request.uri))
-        let path = rawPath.contains("%") ? rawPath.removingPercentEncoding ?? rawPath : rawPath
+        let path = rawPath.utf8.contains(UInt8(ascii: "%")) ? rawPath.removingPercentEncoding ?? rawPath : rawPath
         switch RESTRoute.match(method: request.method.rawValue, path: path) {
         case .notFound: return Self.json(status: .notFound, Array(#"{"detail":"Not Found"}"#.utf8))
         case .methodNotAllowed: return Self.json(status: .methodNotAllowed, Array(#"{"detail":"Method Not Allowed"}"#.utf8))
@@ -161,17 +161,21 @@ struct KServeResponder: Sendable {
 
     /// §4.1 (superset): binary framing when `Inference-Header-Content-Length` is present, whatever the content type;
     /// else JSON. A body that is not JSON and not declared JSON gets KServe's missing-header message.
+    /// Large and binary tensors share the body's memory instead of copying it (see ``SharedByteBuffer``).
     static func decodeInferRequest(_ body: ByteBuffer, headers: HTTPHeaders, modelName: String) throws(InferenceError) -> InferRequest {
+        let owner = SharedByteBuffer(body)
         if let lengthText = headers.first(name: "inference-header-content-length") {
             guard let jsonLength = Int(lengthText.trimmingCharacters(in: .whitespaces)) else {
                 throw .invalidInput("Inference-Header-Content-Length must be an integer, not '\(lengthText)'")
             }
             return try withReadableBytes(body) { (bytes) throws(InferenceError) in
-                try InferRequest(body: bytes, jsonLength: jsonLength, modelName: modelName)
+                try InferRequest(body: bytes, jsonLength: jsonLength, modelName: modelName, sharingWith: owner)
             }
         }
         do {
-            return try withReadableBytes(body) { (bytes) throws(InferenceError) in try InferRequest(json: bytes, modelName: modelName) }
+            return try withReadableBytes(body) { (bytes) throws(InferenceError) in
+                try InferRequest(json: bytes, modelName: modelName, sharingWith: owner)
+            }
         } catch
             where error.code == .invalidRequestBody && !(headers.first(name: "content-type").map(Self.isJSONContentType) ?? false)
             && !body.readableBytesView.starts(with: [UInt8(ascii: "{")])
