@@ -115,7 +115,8 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
         }
         try await withTestServer { server in
             try await withHTTPClient { client in
-                var request = HTTPClient.Request(method: "POST", url: server.url("/echo?raw=1"), headers: [("Content-Type", "application/octet-stream")])
+                var request = HTTPClient.Request(
+                    method: "POST", url: server.url("/echo?raw=1"), headers: [("Content-Type", "application/octet-stream")])
                 request.body = .segments(Parts(parts: parts))
                 let response = try await client.execute(request)
                 #expect(response.status == 200)

@@ -8,8 +8,9 @@ import Testing
     /// A binary-extension request with one FP64 input of `count` values `i * 0.25 - 3`, whose JSON header is padded
     /// with `padding` spaces so that the tensor's bytes start at any offset modulo 8.
     func body(count: Int, padding: Int) -> (bytes: [UInt8], jsonLength: Int) {
-        let json = #"{"id":"r","inputs":[{"name":"x","shape":[\#(count)],"datatype":"FP64","parameters":{"binary_data_size":\#(count * 8)}}]}"#
-            + String(repeating: " ", count: padding)
+        let json =
+            #"{"id":"r","inputs":[{"name":"x","shape":[\#(count)],"datatype":"FP64","#
+            + #""parameters":{"binary_data_size":\#(count * 8)}}]}"# + String(repeating: " ", count: padding)
         var bytes = Array(json.utf8)
         for index in 0..<count { withUnsafeBytes(of: (Double(index) * 0.25 - 3).bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
         return (bytes, json.utf8.count)
