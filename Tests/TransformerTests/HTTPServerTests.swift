@@ -134,7 +134,21 @@ import Testing
         try await withServer { port in
             let socket = try RawSocket(port: port)
             try socket.send("GARBAGE\r\n\r\n")
-            #expect(try socket.readResponse().statusLine == "HTTP/1.1 400 Bad Request")
+            let response = try socket.readResponse()
+            #expect(response.statusLine == "HTTP/1.1 400 Bad Request")
+            #expect(response.headers["connection"] == "close" && response.headers["content-length"] == "0")
+        }
+    }
+
+    @Test func malformedRequestAfterPipelinedOnesIsAnsweredInItsTurn() async throws {
+        try await withServer { port in
+            let socket = try RawSocket(port: port)
+            try socket.send(Self.post(Self.infer) + "GET /v2/health/live HTTP/1.1\r\nHost: t\r\n\r\n" + "GARBAGE\r\n\r\n")
+            #expect(try socket.readResponse().body == Self.inferAnswer)
+            #expect(try socket.readResponse().body == #"{"live":true}"#)
+            let refused = try socket.readResponse()
+            #expect(refused.statusLine == "HTTP/1.1 400 Bad Request" && refused.headers["connection"] == "close")
+            #expect(try socket.readToEnd().isEmpty)
         }
     }
 }

@@ -45,7 +45,10 @@ struct HTTPServer: Service {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    // Pipelining and 400s for malformed requests are HTTPServerHandler's; the headers it writes are
+                    // its own constants or model headers it has already checked (KServeResponder.validHeaders).
+                    try pipeline.configureHTTPServerPipeline(
+                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
                     try pipeline.addHandler(IdleStateHandler(readTimeout: keepAlive))
                     try pipeline.addHandler(HTTPServerHandler(responder: responder))
                 }

@@ -5,9 +5,11 @@ internal import NIOHTTP1
 /// The per-connection HTTP/1.1 handler: collects each request's body (up to the limit), answers it through the
 /// ``KServeResponder`` on the connection's own event loop, and writes the response.
 ///
-/// It sits after NIO's server pipeline (`HTTPServerPipelineHandler` delivers one request at a time and holds
-/// pipelined ones back until the response's end is written; `HTTPServerProtocolErrorHandler` answers malformed
-/// requests with 400). Its behaviour, as uvicorn's:
+/// It sits right after NIO's HTTP/1.1 decoder and encoder and does the pipelining itself: requests are answered one at
+/// a time, in order; parts of requests a client pipelines while one is being answered wait in a queue (and reads
+/// stop until it drains), and a malformed request gets 400 and a close in its turn. (NIO's `HTTPServerPipelineHandler`
+/// does the same but stops and restarts reading around every response, two `epoll_ctl` calls per request even for
+/// clients that never pipeline.) Its behaviour, as uvicorn's:
 /// - `Expect: 100-continue` is answered with `100 Continue`, or at once with 413 and a close when the declared
 ///   `Content-Length` is over the limit (libcurl waits a second for the interim answer on bodies over 1 MB).
 /// - A body over the limit gets 413 as soon as it is; the rest of it is read and dropped, and the connection
@@ -16,9 +18,17 @@ internal import NIOHTTP1
 ///   keep-alive timeout (an `IdleStateHandler` before this handler says when).
 /// - On graceful shutdown (`ChannelShouldQuiesceEvent`) an idle connection closes at once; one with a request
 ///   in flight finishes it, answers with `connection: close` and closes after the write.
-final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
+final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
+
+    /// What arrived while a request was being answered, in order.
+    private enum Pending {
+        case part(HTTPServerRequestPart)
+        /// The decoder failed here: answer 400 and close once everything before it is answered.
+        case malformed
+    }
 
     private enum State {
         /// Between requests.
@@ -34,6 +44,11 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let responder: KServeResponder
     private var state = State.idle
     private var quiescing = false
+    private var pending = CircularBuffer<Pending>()
+    /// A `read()` held back while requests wait in ``pending``.
+    private var readHeld = false
+    /// The decoder failed: nothing more is read or answered after the requests before the failure.
+    private var malformed = false
     private var executor: EventLoopTaskExecutor?
     private var date = HTTPDate()
 
@@ -47,10 +62,51 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        guard !malformed else { return }
+        if case .answering = state {
+            pending.append(.part(part))  // pipelined: answered after the current request
+        } else if !pending.isEmpty {
+            pending.append(.part(part))
+        } else {
+            handle(part, context: context)
+        }
+    }
+
+    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        switch part {
         case .head(let head): begin(head, context: context)
         case .body(let part): append(part, context: context)
         case .end: finish(context: context)
+        }
+    }
+
+    /// Holds reads back while pipelined requests wait, so that a client cannot make the queue grow without bound.
+    func read(context: ChannelHandlerContext) {
+        if pending.isEmpty && !malformed {
+            context.read()
+        } else {
+            readHeld = true
+        }
+    }
+
+    /// Handles the queued parts until a request is being answered again; then reads resume if the queue drained.
+    private func drainPending(context: ChannelHandlerContext) {
+        while let next = pending.first {
+            if case .answering = state { return }
+            pending.removeFirst()
+            switch next {
+            case .part(let part):
+                handle(part, context: context)
+            case .malformed:
+                pending.removeAll()
+                sendBadRequest(context: context)
+                return
+            }
+        }
+        if readHeld && !malformed {
+            readHeld = false
+            context.read()
         }
     }
 
@@ -67,8 +123,28 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Parse errors were answered by NIO's protocol error handler; anything else ends the connection.
-        context.close(promise: nil)
+        guard error is HTTPParserError || error is ByteToMessageDecoderError else {
+            context.close(promise: nil)  // anything but a malformed request ends the connection
+            return
+        }
+        // The decoder stops at a malformed request (and reports every later read as an error too): the requests
+        // before it are answered in order, then it gets 400 and the connection closes.
+        guard !malformed else { return }
+        malformed = true
+        if case .answering = state {
+            pending.append(.malformed)
+        } else if !pending.isEmpty {
+            pending.append(.malformed)
+        } else {
+            sendBadRequest(context: context)
+        }
+    }
+
+    /// NIO's answer to a request it cannot parse: 400, no body, then the connection closes.
+    private func sendBadRequest(context: ChannelHandlerContext) {
+        let headers = HTTPHeaders([("Connection", "close"), ("Content-Length", "0")])
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
     // MARK: Request parts
@@ -115,7 +191,11 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
             answer(head, body: body ?? ByteBuffer(), context: context)
         case .discarding(let close):
             state = .idle
-            if close || quiescing { context.close(promise: nil) }
+            if close || quiescing {
+                context.close(promise: nil)
+            } else {
+                drainPending(context: context)
+            }
         case .idle, .answering:
             break
         }
@@ -144,7 +224,9 @@ final class HTTPServerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Writes the answer of the request being answered; the connection is then idle (or closes).
     private func write(_ response: RESTResponse, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
         state = .idle
-        send(response, version: version, close: !keepAlive || quiescing, context: context)
+        let close = !keepAlive || quiescing
+        send(response, version: version, close: close, context: context)
+        if !close { drainPending(context: context) }
     }
 
     /// Answers 413 while the body is still arriving (or will never arrive, when `close`).
