@@ -64,13 +64,17 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
         guard !malformed else { return }
-        if case .answering = state {
-            pending.append(.part(part))  // pipelined: answered after the current request
-        } else if !pending.isEmpty {
-            pending.append(.part(part))
+        if mustQueue {
+            pending.append(.part(part))  // pipelined: answered after the requests before it
         } else {
             handle(part, context: context)
         }
+    }
+
+    /// Whether what arrives now must wait: a request is being answered, or others wait before it.
+    private var mustQueue: Bool {
+        if case .answering = state { return true }
+        return !pending.isEmpty
     }
 
     private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
@@ -131,9 +135,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // before it are answered in order, then it gets 400 and the connection closes.
         guard !malformed else { return }
         malformed = true
-        if case .answering = state {
-            pending.append(.malformed)
-        } else if !pending.isEmpty {
+        if mustQueue {
             pending.append(.malformed)
         } else {
             sendBadRequest(context: context)
