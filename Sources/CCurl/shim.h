@@ -77,17 +77,25 @@ static inline curl_socket_t ccurl_socket_timeout(void) {
 
 // epoll for that loop, without exposing the packed struct epoll_event to Swift.
 // Watches `fd` for what libcurl asked (CURL_POLL_IN / OUT / INOUT), or stops watching it (CURL_POLL_REMOVE).
-static inline int ccurl_epoll_watch(int epollFD, int fd, int what) {
+// `socketData` is what `curl_multi_assign` attached to the socket (libcurl drops it on REMOVE): non-NULL means
+// the descriptor is already in the epoll set, so a new socket costs one EPOLL_CTL_ADD, not a failed MOD first.
+// Either guess falls back to the other call (a descriptor closed without a REMOVE leaves the set by itself).
+static inline int ccurl_epoll_watch(CURLM *multi, int epollFD, int fd, int what, void *socketData) {
     if (what == CURL_POLL_REMOVE) {
         return epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, NULL);
     }
     struct epoll_event event = {0};
     event.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0);
     event.data.fd = fd;
-    if (epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event) == 0) {
-        return 0;
+    int first = socketData ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    int result = epoll_ctl(epollFD, first, fd, &event);
+    if (result != 0 && errno == (first == EPOLL_CTL_MOD ? ENOENT : EEXIST)) {
+        result = epoll_ctl(epollFD, first == EPOLL_CTL_MOD ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &event);
     }
-    return errno == ENOENT ? epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) : -1;
+    if (result == 0 && !socketData) {
+        curl_multi_assign(multi, fd, (void *)1);
+    }
+    return result;
 }
 // Waits up to `timeout` ms; fills `fds` and `curlEvents` (CURL_CSELECT_IN / OUT / ERR bits) for up to 64 ready
 // descriptors and returns how many (or -1 with errno).

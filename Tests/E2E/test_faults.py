@@ -188,7 +188,9 @@ def test_retries_reach_a_predictor_that_comes_up_late(protocol):
     with start_python_server("fault_server.py", "--port", port, "--listen-on-signal",
                              ready_log="waiting for SIGUSR1") as predictor, \
             start_transformer(f"{HOST}:{port}", protocol, model_name="ok",
-                              extra=("--predictor_request_retries", "2")) as transformer:
+                              extra=("--predictor_request_retries", "4")) as transformer:
+        # Attempts at about 0, 0.1, 0.3, 0.7 and 1.5 s; the predictor listens from 0.2 s (plus however long Python
+        # takes to react to the signal on a loaded machine: with 2 retries, 0.3 s was sometimes too early).
         resp = delayed_predictor_request(transformer, protocol, predictor)
         assert resp.status == 200, resp
 

@@ -135,11 +135,23 @@ import Testing
         #expect(error?.message.contains("holds \(Self.count + 1) elements, but \(Self.count) were given") == true)
     }
 
-    @Test func smallArraysAreDecodedAtOnce() throws {
-        let request = try decode(requestText(data: "[1.5, 2.5]", shape: 2))
-        #expect(!request.inputs[0].isJSONText)
+    @Test func smallArraysTravelAsTextToo() throws {
+        let request = try decode(requestText(data: "[1.5, 2.50]", shape: 2))
+        #expect(request.inputs[0].isJSONText)
         let body = try request.restBody(binaryInputs: false)
-        #expect(try dataArray(of: body.bytes) == "[1.5,2.5]")
+        #expect(try dataArray(of: body.bytes) == "[1.5, 2.50]")
+        #expect(try request.inputs[0].values(as: Float.self) == [1.5, 2.5])
+        // Once replaced, the tensor is printed from its values.
+        var replaced = request
+        replaced.inputs[0] = try InferInput(name: "x", shape: [2], values: [Float(1.5), 2.5])
+        #expect(try dataArray(of: replaced.restBody(binaryInputs: false).bytes) == "[1.5,2.5]")
+    }
+
+    @Test func singleNumberArrayIsKeptAndDecodes() throws {
+        let request = try decode(requestText(data: "[7E-2]", shape: 1))
+        #expect(request.inputs[0].isJSONText)
+        #expect(try request.inputs[0].values(as: Float.self) == [Float(0.07)])
+        #expect(try dataArray(of: request.restBody(binaryInputs: false).bytes) == "[7E-2]")
     }
 
     @Test func integerTensorsAreNeverKeptAsText() throws {

@@ -48,10 +48,10 @@ final class CurlMultiDriver {
         let opaque = Unmanaged.passUnretained(self).toOpaque()
         _ = ccurl_multi_setopt_socket_callback(
             multi,
-            { _, socket, what, user, _ in
+            { _, socket, what, user, socketData in
                 guard let user else { return 0 }
                 let driver = Unmanaged<CurlMultiDriver>.fromOpaque(user).takeUnretainedValue()
-                _ = ccurl_epoll_watch(driver.epollFD, socket, what)
+                _ = ccurl_epoll_watch(driver.multi, driver.epollFD, socket, what, socketData)
                 return 0
             }, opaque)
         _ = ccurl_multi_setopt_timer_callback(

@@ -8,7 +8,7 @@ extension JSONReader {
     ///   - role: `input` or `output`, for messages.
     ///   - fp16Verb: `Sending` or `Receiving`: KServe words the FP16-in-JSON refusal differently for JSON bodies
     ///     and for the JSON part of binary bodies.
-    ///   - allowsText: Whether a large flat FP32/FP64 array of plain numbers may be kept as its text
+    ///   - allowsText: Whether a flat FP32/FP64 array of plain numbers may be kept as its text
     ///     (``JSONTensorText``) instead of being decoded now.
     mutating func readTensorData(
         datatype: Datatype, expectedCount: Int?, tensor name: String, role: String,

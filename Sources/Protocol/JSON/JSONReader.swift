@@ -8,7 +8,7 @@ struct JSONReader {
     let base: UnsafePointer<UInt8>
     let end: Int
     var position: Int
-    /// Keeps the bytes alive when large tensors kept as text may share them instead of copying; `nil`: copy.
+    /// Keeps the bytes alive when tensors kept as text may share them instead of copying; `nil`: copy.
     var owner: (any AnyObject & Sendable)?
     /// Nesting limit for arrays and objects, so that hostile input cannot exhaust the stack.
     static let maximumDepth = 512

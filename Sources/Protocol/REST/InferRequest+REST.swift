@@ -9,7 +9,7 @@ extension InferRequest {
         self = try InferRequest.decode(json: json, binary: nil, modelName: modelName, owner: nil)
     }
 
-    /// Decodes a v2 JSON request body whose memory `owner` keeps alive and unchanged: large tensors kept as text
+    /// Decodes a v2 JSON request body whose memory `owner` keeps alive and unchanged: tensors kept as text
     /// share it instead of copying it (the tensors keep `owner`).
     package init(json: UnsafeRawBufferPointer, modelName: String, sharingWith owner: any AnyObject & Sendable) throws(InferenceError) {
         self = try InferRequest.decode(json: json, binary: nil, modelName: modelName, owner: owner)
@@ -25,7 +25,7 @@ extension InferRequest {
     }
 
     /// Decodes a binary-extension body whose memory `owner` keeps alive and unchanged: fixed-width binary tensors
-    /// (and large tensors kept as text) share it instead of copying it (the tensors keep `owner`).
+    /// (and tensors kept as text) share it instead of copying it (the tensors keep `owner`).
     package init(
         body: UnsafeRawBufferPointer, jsonLength: Int, modelName: String, sharingWith owner: any AnyObject & Sendable
     ) throws(InferenceError) {
@@ -49,7 +49,7 @@ extension InferRequest {
         }
     }
 
-    /// Decodes a JSON body held in an array; large tensors kept as text share the array's storage.
+    /// Decodes a JSON body held in an array; tensors kept as text share the array's storage.
     public init(json: [UInt8], modelName: String) throws(InferenceError) {
         let owner = SharedBytes(json)
         self = try withBytes(of: owner.bytes) { (bytes) throws(InferenceError) in
@@ -150,8 +150,8 @@ extension InferRequest {
 
     /// The body a transformer sends to a v2 REST predictor, choosing the form of each input.
     /// - Parameter sendsBinary: Whether an input goes in binary form; FP16 inputs and BYTES inputs that are not
-    ///   UTF-8 go binary whatever it answers, and inputs still in the JSON text they arrived in (large arrays of
-    ///   plain numbers nobody has read) go as that text: copying it is cheaper than decoding it.
+    ///   UTF-8 go binary whatever it answers, and inputs still in the JSON text they arrived in (arrays of plain
+    ///   numbers nobody has read) go as that text: copying it is cheaper than decoding it.
     /// - Throws: `invalidInput` if a tensor cannot be encoded.
     public func restBody(binaryInput sendsBinary: (InferInput) -> Bool) throws(InferenceError) -> RESTBody {
         let binaryFlags = inputs.map { input in input.isJSONText ? false : sendsBinary(input) || input.requiresBinaryForm }

@@ -1,16 +1,14 @@
 import Synchronization
 
-/// The elements of a large FP32 or FP64 tensor kept as the JSON array text they arrived in.
+/// The elements of an FP32 or FP64 tensor kept as the JSON array text they arrived in.
 ///
-/// A transformer that never looks at a tensor should not pay for parsing and re-printing a million floats: the
-/// reader keeps a flat array of plain JSON numbers as text (after checking its grammar and counting its elements),
-/// the JSON writer copies the text back out, and the first access to the values decodes it (exactly as the eager
-/// reader would have) and caches the result. Anything the scan does not accept (nested arrays, `NaN`, `null`,
-/// small arrays) is decoded at once as before.
+/// A transformer that never looks at a tensor should not pay for parsing and re-printing its floats (a million of
+/// them, or the 64 of a small request, where printing them was the largest single cost of the predictor's answer):
+/// the reader keeps a flat array of plain JSON numbers as text (after checking its grammar and counting its
+/// elements), the JSON writer copies the text back out, and the first access to the values decodes it (exactly as
+/// the eager reader would have) and caches the result. Anything the scan does not accept (nested arrays, `NaN`,
+/// `null`) is decoded at once as before.
 final class JSONTensorText: Sendable {
-    /// Arrays shorter than this many bytes are decoded at once: for them the text is no cheaper than the values.
-    static let minimumByteCount = 4096
-
     /// The array's text, from `[` to `]`.
     let text: TensorBuffer
     /// The number of elements.
@@ -52,12 +50,12 @@ final class JSONTensorText: Sendable {
 }
 
 extension JSONReader {
-    /// If a flat, non-empty array of at least ``JSONTensorText/minimumByteCount`` bytes starts at the position and
-    /// holds only plain JSON numbers (RFC 8259 grammar: no `NaN`, `Infinity`, `null` or nested arrays), moves past
-    /// it and returns it as text. Otherwise leaves the position as it was and returns `nil`.
+    /// If a flat, non-empty array that holds only plain JSON numbers (RFC 8259 grammar: no `NaN`, `Infinity`, `null`
+    /// or nested arrays) starts at the position, moves past it and returns it as text. Otherwise leaves the position
+    /// as it was and returns `nil`.
     mutating func scanNumberArrayText(datatype: Datatype) -> JSONTensorText? {
         let start = skippingWhitespace(from: position)
-        guard end - start >= JSONTensorText.minimumByteCount, base[start] == UInt8(ascii: "[") else { return nil }
+        guard start < end, base[start] == UInt8(ascii: "[") else { return nil }
         var index = start + 1
         var count = 0
         while true {
@@ -72,7 +70,6 @@ extension JSONReader {
             guard byte == UInt8(ascii: "]") else { return nil }
             break
         }
-        guard index - start >= JSONTensorText.minimumByteCount else { return nil }
         position = index
         return JSONTensorText(
             text: UnsafeRawBufferPointer(start: base + start, count: index - start), count: count, datatype: datatype, sharingWith: owner)
