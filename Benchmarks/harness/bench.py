@@ -1061,7 +1061,7 @@ def write_docs(args, rows, memory, bars, machine, date, vers, png_rel):
         "- **Systems:** (a) direct to the backend: nginx (`worker_processes auto`) answering fixed v1 / v2 bodies; "
         "(b) an nginx reverse proxy (`worker_processes auto`, keep-alive upstream pool of 256); (c) the Python KServe "
         "transformer, identity `preprocess` / `postprocess`, one worker, uvloop, no access or latency log; "
-        "(d) `identity-transformer` (default workers = one event loop per core, no access or latency log). "
+        "(d) `identity-transformer` (built by `scripts/build-release`; default workers = one event loop per core, no access or latency log). "
         "MLServer: custom echo runtime, `parallel_workers: 0`, no metrics, no gzip, `debug: false`.",
         "- **Columns:** CPU µs/req = utime + stime of the server's processes (`/proc/<pid>/stat`) over the row ÷ "
         "successful requests (for (a), nginx itself; for (b), the proxy only). ×(b), ×(c) = this row ÷ the same "
