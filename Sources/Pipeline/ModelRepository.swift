@@ -1,9 +1,14 @@
 public import InferenceProtocol
+internal import Synchronization
 
 /// The models a server serves: KServe's `ModelRepository`. Names (including aliases) keep registration order;
 /// each carries a ready flag that `load` sets and `stop`/`unload` clear.
+///
+/// Changes (register, load, unload, stop) are serialized by the actor; the inference path reads the models
+/// through ``servingModel(named:)``, a lock-protected lookup that never hops to the actor's executor (two actor
+/// hops per request cost thread switches when several event loops share one repository).
 public actor ModelRepository {
-    private struct Entry {
+    private struct Entry: Sendable {
         let model: any Model
         var ready: Bool
     }
@@ -19,7 +24,11 @@ public actor ModelRepository {
     }
 
     private var order: [String] = []
-    private var entries: [String: Entry] = [:]
+    private var entries: [String: Entry] = [:] {
+        didSet { published.withLock { $0 = entries } }
+    }
+    /// A copy of ``entries`` for lookups from outside the actor.
+    private nonisolated let published = Mutex<[String: Entry]>([:])
     private var failures: [String: String] = [:]
 
     /// An empty repository.
@@ -37,6 +46,15 @@ public actor ModelRepository {
 
     /// The model registered under `name`.
     public func model(named name: String) -> (any Model)? { entries[name]?.model }
+
+    /// The model registered under `name` and marked ready, looked up without waiting for the actor: `nil` when
+    /// the name is unknown or not marked ready (the caller then takes the slow path through the actor).
+    public nonisolated func servingModel(named name: String) -> (any Model)? {
+        published.withLock { entries in
+            guard let entry = entries[name], entry.ready else { return nil }
+            return entry.model
+        }
+    }
 
     /// Every registered name, in registration order, ready or not (`GET /v1/models`).
     public var names: [String] { order }

@@ -66,6 +66,7 @@ public struct DataPlane: Sendable {
 
     /// The registered model, or an error when it is unknown or (for REST) not ready.
     func servingModel(_ name: String, loadingIfNeeded: Bool = false) async throws(InferenceError) -> any Model {
+        if let model = repository.servingModel(named: name), await model.healthy() { return model }
         guard let model = await repository.model(named: name) else { throw .modelNotFound(name) }
         if await repository.isReady(name) { return model }
         guard loadingIfNeeded else { throw .modelNotReady(name) }
