@@ -45,11 +45,11 @@ struct HTTPServer: Service {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    // Pipelining and 400s for malformed requests are HTTPServerHandler's; the headers it writes are
-                    // its own constants or model headers it has already checked (KServeResponder.validHeaders).
-                    try pipeline.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
+                    // Only NIO's request decoder: HTTPServerHandler writes responses as bytes, pipelines, and answers
+                    // malformed requests with 400; the headers it writes are its own constants or model headers it
+                    // has already checked (KServeResponder.validHeaders).
                     try pipeline.addHandler(IdleStateHandler(readTimeout: keepAlive))
+                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                     try pipeline.addHandler(HTTPServerHandler(responder: responder))
                 }
             }

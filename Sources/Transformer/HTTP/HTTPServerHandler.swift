@@ -5,7 +5,9 @@ internal import NIOHTTP1
 /// The per-connection HTTP/1.1 handler: collects each request's body (up to the limit), answers it through the
 /// ``KServeResponder`` on the connection's own event loop, and writes the response.
 ///
-/// It sits right after NIO's HTTP/1.1 decoder and encoder and does the pipelining itself: requests are answered one at
+/// It sits right after NIO's HTTP/1.1 request decoder, writes each response as bytes itself (status line, headers and
+/// a small body in one buffer, one write and flush per response instead of three trips through NIO's
+/// `HTTPResponseEncoder`), and does the pipelining itself: requests are answered one at
 /// a time, in order; parts of requests a client pipelines while one is being answered wait in a queue (and reads
 /// stop until it drains), and a malformed request gets 400 and a close in its turn. (NIO's `HTTPServerPipelineHandler`
 /// does the same but stops and restarts reading around every response, two `epoll_ctl` calls per request even for
@@ -20,8 +22,8 @@ internal import NIOHTTP1
 ///   in flight finishes it, answers with `connection: close` and closes after the write.
 final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = Never
+    typealias OutboundOut = IOData
 
     /// What arrived while a request was being answered, in order.
     private enum Pending {
@@ -144,9 +146,9 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// NIO's answer to a request it cannot parse: 400, no body, then the connection closes.
     private func sendBadRequest(context: ChannelHandlerContext) {
-        let headers = HTTPHeaders([("Connection", "close"), ("Content-Length", "0")])
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        buffer.writeResponseHead(version: .http1_1, status: .badRequest, headers: HTTPHeaders([("Connection", "close"), ("Content-Length", "0")]))
+        context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 
     // MARK: Request parts
@@ -161,7 +163,9 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         if expectsContinue {
-            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            var buffer = context.channel.allocator.buffer(capacity: 32)
+            buffer.writeResponseHead(version: head.version, status: .continue, headers: [:])
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
         }
         state = .collecting(head, nil, expected: declaredLength)
     }
@@ -211,23 +215,24 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         let keepAlive = head.isKeepAlive
         let version = head.version
+        let headOnly = head.method == .HEAD
         Task(executorPreference: executor) {
             let response = await responder.respond(to: request)
             if bound.eventLoop.inEventLoop {
-                bound.value.handler.write(response, version: version, keepAlive: keepAlive, context: bound.value.context)
+                bound.value.handler.write(response, version: version, keepAlive: keepAlive, headOnly: headOnly, context: bound.value.context)
             } else {
                 bound.eventLoop.execute {
-                    bound.value.handler.write(response, version: version, keepAlive: keepAlive, context: bound.value.context)
+                    bound.value.handler.write(response, version: version, keepAlive: keepAlive, headOnly: headOnly, context: bound.value.context)
                 }
             }
         }
     }
 
     /// Writes the answer of the request being answered; the connection is then idle (or closes).
-    private func write(_ response: RESTResponse, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
+    private func write(_ response: RESTResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool, context: ChannelHandlerContext) {
         state = .idle
         let close = !keepAlive || quiescing
-        send(response, version: version, close: close, context: context)
+        send(response, version: version, close: close, headOnly: headOnly, context: context)
         if !close { drainPending(context: context) }
     }
 
@@ -239,17 +244,31 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Writes a complete response with `content-length` and `date` (and `connection: close`, then closes, when `close`).
-    private func send(_ response: RESTResponse, version: HTTPVersion, close: Bool, context: ChannelHandlerContext) {
+    /// A body up to ``inlineBodyLimit`` bytes goes into the same buffer as the head; a larger one is written as its own
+    /// buffer (no copy; the socket write gathers both). `headOnly` (a `HEAD` request): the head alone, as NIO's
+    /// encoder frames it.
+    private func send(_ response: RESTResponse, version: HTTPVersion, close: Bool, headOnly: Bool = false, context: ChannelHandlerContext) {
         var headers = response.headers
         headers.add(name: "content-length", value: String(response.body.readableBytes))
         headers.add(name: "date", value: date.now())
         if close { headers.add(name: "connection", value: "close") }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))), promise: nil)
-        if response.body.readableBytes > 0 { context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil) }
-        if close {
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        let bodyBytes = headOnly ? 0 : response.body.readableBytes
+        let inline = bodyBytes <= Self.inlineBodyLimit
+        var buffer = context.channel.allocator.buffer(capacity: 256 + (inline ? bodyBytes : 0))
+        buffer.writeResponseHead(version: version, status: response.status, headers: headers)
+        if inline {
+            if bodyBytes > 0 { buffer.writeImmutableBuffer(response.body) }
         } else {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+            buffer = response.body
+        }
+        if close {
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
         }
     }
+
+    /// The largest body copied into the head's buffer (one write) rather than written as a buffer of its own.
+    private static let inlineBodyLimit = 16 * 1024
 }
