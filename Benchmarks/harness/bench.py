@@ -912,7 +912,10 @@ def bar_check(rows, memory):
         if not d or not p or not p["rps"]:
             return None
         x, y = d["rps"] / p["rps"], d["p99_ms"] / p["p99_ms"]
-        return x >= 100 and y <= 1 / 20, f"req/s {x:.1f}× (≥ 100), p99 {y:.3f}× (≤ 0.05)"
+        # What the nginx proxy itself reaches against the same Python row: the ceiling of the ratio on this machine.
+        b = find(rows, "transformer", "b", "v2", "small", c)
+        ceiling = f"; nginx proxy itself {b['rps'] / p['rps']:.1f}×" if b else ""
+        return x >= 100 and y <= 1 / 20, f"req/s {x:.1f}× (≥ 100), p99 {y:.3f}× (≤ 0.05){ceiling}"
 
     lines.append(("identity transformer, small v2 JSON vs Python KServe transformer", "≥ 100× req/s, p99 ≤ 1/20")
                  + both(vs_python))
@@ -934,7 +937,10 @@ def bar_check(rows, memory):
         if not s or not k or not m or not k["rps"] or not m["rps"]:
             return None
         x, y = s["rps"] / k["rps"], s["rps"] / m["rps"]
-        return x >= 50 and y >= 10, f"{x:.1f}× KServe (≥ 50), {y:.1f}× MLServer (≥ 10)"
+        # nginx answering a fixed body to the same load generator: the most any server reaches on this machine.
+        a = find(rows, "transformer", "a", "v2", "small", c)
+        ceiling = f"; nginx fixed body itself {a['rps'] / k['rps']:.1f}× KServe" if a else ""
+        return x >= 50 and y >= 10, f"{x:.1f}× KServe (≥ 50), {y:.1f}× MLServer (≥ 10){ceiling}"
 
     lines.append(("standalone predictor, small v2", "≥ 50× Python KServe, ≥ 10× MLServer") + both(predictor))
 

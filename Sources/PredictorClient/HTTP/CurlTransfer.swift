@@ -1,7 +1,8 @@
 internal import CCurl
+internal import InferenceProtocol
 
 /// One request on the wire: an easy handle configured from an ``InFlightRequest``, and the response as libcurl
-/// delivers it. Lives on the loop thread only, from ``CurlMultiDriver`` adding it to the multi handle until the
+/// delivers it. Used only under the driver's lock (see ``CurlMultiLoop``), from ``CurlMultiDriver`` adding it to the multi handle until the
 /// driver removes it; libcurl's callbacks reach it through an unretained pointer (the driver keeps it alive).
 final class CurlTransfer {
     /// Options that are the same for every transfer of a client, converted once from its configuration.
@@ -119,7 +120,7 @@ final class CurlTransfer {
         // stops it from labelling a body it did not get a type for as a form.
         var hasContentType = false
         for (name, value) in request.headers {
-            switch name.lowercased() {
+            switch name.asciiLowercased {
             case "content-length", "transfer-encoding", "expect": continue
             case "content-type": hasContentType = true
             default: break
@@ -206,7 +207,7 @@ final class CurlTransfer {
         while start < end, line[start] == UInt8(ascii: " ") || line[start] == UInt8(ascii: "\t") { start += 1 }
         var stop = end
         while stop > start, line[stop - 1] == UInt8(ascii: " ") || line[stop - 1] == UInt8(ascii: "\t") { stop -= 1 }
-        let name = String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self).lowercased()
+        let name = String(asciiLowercasing: UnsafeRawBufferPointer(rebasing: line[..<colon]))
         let value = String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<stop]), as: UTF8.self)
         if name == "content-length", let length = Int(value), length > 0, responseBody.isEmpty {
             responseBody.reserveCapacity(min(length, 1 << 28))

@@ -83,10 +83,13 @@ extension HTTPClient.Request {
     /// The first header field, method or URL character that would let a value end a header line early (CR, LF or
     /// NUL), described for an error message; `nil` when the request is well-formed.
     var malformation: String? {
-        func isUnsafe(_ text: String) -> Bool { text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 } }
-        if method.isEmpty || isUnsafe(method) || method.utf8.contains(0x20) { return "invalid method \"\(method)\"" }
-        if isUnsafe(url) { return "invalid URL" }
-        for (name, value) in headers where name.isEmpty || isUnsafe(name) || name.utf8.contains(0x3A) || isUnsafe(value) {
+        /// Whether `text` holds CR, LF, NUL or `also`, in one pass over its bytes.
+        func contains(lineBreakOr also: UInt8?, in text: String) -> Bool {
+            text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 || $0 == also }
+        }
+        if method.isEmpty || contains(lineBreakOr: 0x20, in: method) { return "invalid method \"\(method)\"" }
+        if contains(lineBreakOr: nil, in: url) { return "invalid URL" }
+        for (name, value) in headers where name.isEmpty || contains(lineBreakOr: 0x3A, in: name) || contains(lineBreakOr: nil, in: value) {
             return "invalid header field \"\(name)\""
         }
         return nil

@@ -1,3 +1,5 @@
+internal import InferenceProtocol
+
 extension HTTPClient {
     /// The response to an ``HTTPClient/Request``: whatever status the server sent, 4xx and 5xx included.
     public struct Response: Sendable {
@@ -23,7 +25,7 @@ extension HTTPClient {
         /// - Parameter name: A header field name.
         /// - Returns: The field's value without surrounding whitespace.
         public func value(forHeader name: String) -> String? {
-            let lowered = name.lowercased()
+            let lowered = name.asciiLowercased
             return headers.first { $0.name == lowered }?.value
         }
     }

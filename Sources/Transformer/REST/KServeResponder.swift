@@ -150,7 +150,7 @@ struct KServeResponder: Sendable {
     /// Headers a model added, minus the framing ones the transport owns and any that could not be sent.
     static func validHeaders(_ headers: [(name: String, value: String)]) -> [(String, String)] {
         headers.compactMap { header in
-            let name = header.name.lowercased()
+            let name = header.name.asciiLowercased
             guard name != "content-length", name != "transfer-encoding", name != "connection", !name.isEmpty,
                 !name.utf8.contains(where: { $0 <= 0x20 || $0 == UInt8(ascii: ":") || $0 >= 0x7F }),
                 !header.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 })
@@ -205,7 +205,7 @@ struct KServeResponder: Sendable {
         var map: [String: String] = [:]
         map.reserveCapacity(fields.count)
         for (rawName, value) in fields {
-            let name = rawName.lowercased()
+            let name = rawName.asciiLowercased
             if let existing = map[name] { map[name] = existing + ", " + value } else { map[name] = value }
         }
         return map

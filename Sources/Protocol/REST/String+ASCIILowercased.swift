@@ -1,0 +1,33 @@
+extension String {
+    /// The string with ASCII `A`–`Z` turned into `a`–`z` and every other byte kept: how HTTP compares header field
+    /// names (RFC 9110 §5.1). It returns `self` unchanged, without allocating, when there is nothing to lower, which
+    /// is the common case for names on the wire; unlike `lowercased()` it never consults Unicode case tables.
+    package var asciiLowercased: String {
+        guard utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) else { return self }
+        return String(unsafeUninitializedCapacity: utf8.count) { buffer in
+            var count = 0
+            for byte in utf8 {
+                buffer[count] = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+                count += 1
+            }
+            return count
+        }
+    }
+
+    /// Decodes `bytes` as UTF-8 (invalid sequences repaired as `String(decoding:as:)` does) with ASCII `A`–`Z`
+    /// lowered to `a`–`z` in the same pass: a header field name as received, ready to compare.
+    /// - Parameter bytes: The name's bytes.
+    package init(asciiLowercasing bytes: UnsafeRawBufferPointer) {
+        guard bytes.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) else {
+            self = String(decoding: bytes, as: UTF8.self)
+            return
+        }
+        let lowered = String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            for (index, byte) in bytes.enumerated() { buffer[index] = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte }
+            return bytes.count
+        }
+        // Lowering only touches ASCII bytes, so the text is valid UTF-8 exactly when the input was; when it was
+        // not, `String(unsafeUninitializedCapacity:)` has already repaired it as `String(decoding:as:)` would.
+        self = lowered
+    }
+}
