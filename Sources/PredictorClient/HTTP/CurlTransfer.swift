@@ -2,7 +2,7 @@ internal import CCurl
 internal import InferenceProtocol
 
 /// One request on the wire: an easy handle configured from an ``InFlightRequest``, and the response as libcurl
-/// delivers it. Used only under the driver's lock (see ``CurlMultiLoop``), from ``CurlMultiDriver`` adding it to the multi handle until the
+/// delivers it. Lives on the loop thread only, from ``CurlMultiDriver`` adding it to the multi handle until the
 /// driver removes it; libcurl's callbacks reach it through an unretained pointer (the driver keeps it alive).
 final class CurlTransfer {
     /// Options that are the same for every transfer of a client, converted once from its configuration.

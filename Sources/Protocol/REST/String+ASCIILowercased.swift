@@ -22,12 +22,11 @@ extension String {
             self = String(decoding: bytes, as: UTF8.self)
             return
         }
-        let lowered = String(unsafeUninitializedCapacity: bytes.count) { buffer in
+        // Lowering only touches ASCII bytes, so the text is valid UTF-8 exactly when the input was; when it was not,
+        // `String(unsafeUninitializedCapacity:initializingUTF8With:)` repairs it as `String(decoding:as:)` does.
+        self = String(unsafeUninitializedCapacity: bytes.count) { buffer in
             for (index, byte) in bytes.enumerated() { buffer[index] = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte }
             return bytes.count
         }
-        // Lowering only touches ASCII bytes, so the text is valid UTF-8 exactly when the input was; when it was
-        // not, `String(unsafeUninitializedCapacity:)` has already repaired it as `String(decoding:as:)` would.
-        self = lowered
     }
 }
