@@ -4,14 +4,8 @@ extension String {
     /// is the common case for names on the wire; unlike `lowercased()` it never consults Unicode case tables.
     package var asciiLowercased: String {
         guard utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) else { return self }
-        return String(unsafeUninitializedCapacity: utf8.count) { buffer in
-            var count = 0
-            for byte in utf8 {
-                buffer[count] = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
-                count += 1
-            }
-            return count
-        }
+        var copy = self
+        return copy.withUTF8 { String(asciiLowercasing: UnsafeRawBufferPointer($0)) }
     }
 
     /// Decodes `bytes` as UTF-8 (invalid sequences repaired as `String(decoding:as:)` does) with ASCII `A`–`Z`
