@@ -64,6 +64,7 @@ let package = Package(
             name: "PredictorClient",
             dependencies: [
                 "InferenceProtocol", "InferenceGRPC", "CCurl",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,6 +77,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "InferenceProtocol", "PredictorClient",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -141,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PredictorClientTests",
-            dependencies: ["PredictorClient", "InferenceProtocol"],
+            dependencies: ["PredictorClient", "InferenceProtocol", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/PredictorClientTests",
             exclude: ["test_server.py"],
             swiftSettings: strictSettings

@@ -149,6 +149,36 @@ def test_v2_binary_every_datatype(stack, kind, protocol):
 
 
 @pytest.mark.parametrize("protocol", V2_PROTOCOLS)
+def test_v2_binary_large_tensors_pass_through(stack, kind, protocol):
+    """Large binary tensors (the transformer answers with slices of the predictor's response, not copies) between
+    small ones, binary outputs: every value arrives, in order, as the predictor sent it."""
+    predictor, transformer = both(stack, kind, protocol)
+    rng = np.random.default_rng(7)
+    arrays = [rng.standard_normal((4, 8192)).astype(np.float32), np.arange(6, dtype=np.int32).reshape(2, 3),
+              rng.integers(-2**40, 2**40, size=(3, 4096), dtype=np.int64), np.array([[1.5, -2.5]], dtype=np.float64)]
+    inputs = []
+    for index, values in enumerate(arrays):
+        tensor = httpclient.InferInput(f"in-{index}", list(values.shape), {np.float32: "FP32", np.int32: "INT32",
+                                       np.int64: "INT64", np.float64: "FP64"}[values.dtype.type])
+        tensor.set_data_from_numpy(values, binary_data=True)
+        inputs.append(tensor)
+    outputs = [httpclient.InferRequestedOutput(f"output-{i}", binary_data=True) for i in range(len(inputs))]
+    client = httpclient.InferenceServerClient(url=f"{HOST}:{transformer.http_port}", network_timeout=30)
+    try:
+        for attempt in range(3):  # a reused connection and response buffer must not mix up answers
+            result = client.infer("echo", inputs, outputs=outputs, request_id=f"large-{attempt}")
+            for index, values in enumerate(arrays):
+                got = result.as_numpy(f"output-{index}")
+                assert got.dtype == values.dtype and got.shape == values.shape
+                assert np.array_equal(got, values), f"output-{index} differs"
+    finally:
+        client.close()
+    direct = triton_http_view(triton_http_infer(predictor.http_port, inputs, outputs, "large"))
+    through = triton_http_view(triton_http_infer(transformer.http_port, inputs, outputs, "large"))
+    assert_same(through, direct)
+
+
+@pytest.mark.parametrize("protocol", V2_PROTOCOLS)
 def test_v2_binary_inputs_json_outputs(stack, kind, protocol):
     """Binary inputs, outputs asked for as JSON (every type JSON can carry): JSON comes back."""
     predictor, transformer = both(stack, kind, protocol)

@@ -3,6 +3,7 @@
 // Benchmarks/README.md describes each case. The malloc counts include the in-process server's share.
 
 import Benchmark
+import NIOCore
 import PredictorClient
 import Synchronization
 
@@ -75,8 +76,8 @@ final class ClientBench: Sendable {
                 group.addTask {
                     while next.value.wrappingAdd(1, ordering: .relaxed).oldValue < count {
                         let response = try await client.execute(request)
-                        guard response.status == 200, response.body.count == Self.body.count else {
-                            throw BenchError("unexpected answer: status \(response.status), \(response.body.count) bytes")
+                        guard response.status == 200, response.body.readableBytes == Self.body.count else {
+                            throw BenchError("unexpected answer: status \(response.status), \(response.body.readableBytes) bytes")
                         }
                     }
                 }

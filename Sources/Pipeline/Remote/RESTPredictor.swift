@@ -1,5 +1,6 @@
 public import InferenceProtocol
 internal import Logging
+internal import NIOCore
 public import PredictorClient
 
 /// A predictor (or explainer) reached over REST v1 or v2 through the libcurl client: KServe's default `predict`,
@@ -50,8 +51,14 @@ public struct RESTPredictor: RemotePredictor {
             return .json(try Self.decodeJSON(response.body, url: request.url))
         }
         let jsonLength = response.value(forHeader: "inference-header-content-length").flatMap { Int($0) }
+        // Binary outputs (and large outputs kept as text) share the response's buffer: a tensor the transformer
+        // passes through goes back to its client from there, not copied (see `SharedByteBuffer`).
+        let owner = SharedByteBuffer(response.body)
         do {
-            return .inferResponse(try InferResponse(body: response.body, jsonLength: jsonLength))
+            return .inferResponse(
+                try response.body.withReadableBytes { (bytes) throws(InferenceError) in
+                    try InferResponse(body: bytes, jsonLength: jsonLength, sharingWith: owner)
+                })
         } catch {
             throw InferenceError(code: .badGateway, message: "Predictor \(request.url) answered with an invalid v2 body: \(error.message)")
         }
@@ -92,12 +99,14 @@ public struct RESTPredictor: RemotePredictor {
     /// The predictor's `error` field when its body is a JSON object with one, else its body text (truncated).
     static func predictorMessage(_ response: HTTPClient.Response) -> String {
         if let json = try? decodeJSON(response.body, url: ""), case .string(let message)? = json["error"] { return message }
-        return String(decoding: response.body.prefix(1024), as: UTF8.self)
+        return response.body.getString(at: response.body.readerIndex, length: min(response.body.readableBytes, 1024)) ?? ""
     }
 
-    static func decodeJSON(_ body: [UInt8], url: String) throws(InferenceError) -> JSONValue {
+    static func decodeJSON(_ body: ByteBuffer, url: String) throws(InferenceError) -> JSONValue {
         do throws(InferenceError) {
-            let request = try V1Request(body: body, headers: ["content-type": "application/json"])
+            let request = try body.withReadableBytes { (bytes) throws(InferenceError) in
+                try V1Request(body: bytes, headers: ["content-type": "application/json"])
+            }
             guard case .json(let value) = request.payload else { throw .invalidInput("not JSON") }
             return value
         } catch {

@@ -1,5 +1,6 @@
 internal import CCurl
 internal import InferenceProtocol
+internal import NIOCore
 
 /// One request on the wire: an easy handle configured from an ``InFlightRequest``, and the response as libcurl
 /// delivers it. Lives on the loop thread only, from ``CurlMultiDriver`` adding it to the multi handle until the
@@ -36,7 +37,7 @@ final class CurlTransfer {
     let easy: CurlEasyHandle
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var responseHeaders: [(name: String, value: String)] = []
-    private var responseBody: [UInt8] = []
+    private var responseBody = ByteBuffer()
     /// Where libcurl reads a segmented body next.
     private var uploadOffset = 0
 
@@ -80,7 +81,7 @@ final class CurlTransfer {
             ccurl_easy_setopt_write_callback(raw) { data, size, count, user in
                 let length = size * count
                 if length > 0, let data, let user {
-                    CurlTransfer.from(user).responseBody.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
+                    CurlTransfer.from(user).responseBody.writeBytes(UnsafeRawBufferPointer(start: data, count: length))
                 }
                 return length
             })
@@ -209,7 +210,7 @@ final class CurlTransfer {
         while stop > start, line[stop - 1] == UInt8(ascii: " ") || line[stop - 1] == UInt8(ascii: "\t") { stop -= 1 }
         let name = String(asciiLowercasing: UnsafeRawBufferPointer(rebasing: line[..<colon]))
         let value = String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<stop]), as: UTF8.self)
-        if name == "content-length", let length = Int(value), length > 0, responseBody.isEmpty {
+        if name == "content-length", let length = Int(value), length > 0, responseBody.readableBytes == 0 {
             responseBody.reserveCapacity(min(length, 1 << 28))
         }
         responseHeaders.append((name: name, value: value))
@@ -224,7 +225,7 @@ final class CurlTransfer {
         _ = ccurl_easy_getinfo_long(easy.raw, CURLINFO_RESPONSE_CODE, &status)
         let response = HTTPClient.Response(status: status, headers: responseHeaders, body: responseBody)
         responseHeaders = []
-        responseBody = []
+        responseBody = ByteBuffer()
         return .success(response)
     }
 }

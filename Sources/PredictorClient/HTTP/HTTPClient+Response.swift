@@ -1,4 +1,5 @@
 internal import InferenceProtocol
+public import NIOCore
 
 extension HTTPClient {
     /// The response to an ``HTTPClient/Request``: whatever status the server sent, 4xx and 5xx included.
@@ -7,15 +8,16 @@ extension HTTPClient {
         public var status: Int
         /// The header fields of the final response, in order, with lower-cased names.
         public var headers: [(name: String, value: String)]
-        /// The body, exactly as received.
-        public var body: [UInt8]
+        /// The body, exactly as received. A `ByteBuffer`, so that a server can send parts of it on (a binary
+        /// tensor a transformer passes through, say) without copying them.
+        public var body: ByteBuffer
 
         /// Creates a response.
         /// - Parameters:
         ///   - status: The status code.
         ///   - headers: The header fields, with lower-cased names.
         ///   - body: The body.
-        public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        public init(status: Int, headers: [(name: String, value: String)] = [], body: ByteBuffer = ByteBuffer()) {
             self.status = status
             self.headers = headers
             self.body = body

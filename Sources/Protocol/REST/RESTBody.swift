@@ -52,18 +52,27 @@ public struct RESTBody: Sendable, Equatable {
     /// Calls `body` with each part of the body in order (the JSON, then each binary tensor's bytes); fixed-width
     /// tensors are handed out without a copy. The pointers are valid only during each call.
     public func withSegments<E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
+        try withSegmentsAndOwners { (bytes, _) throws(E) in try body(bytes) }
+    }
+
+    /// As ``withSegments(_:)``, and with each part the object that keeps its memory alive when the part is a
+    /// slice of a body a decoder shared (the `sharingWith` owner it was given), else `nil`: a transport that knows
+    /// the owner can send such a part from that memory instead of copying it.
+    package func withSegmentsAndOwners<E: Error>(
+        _ body: (UnsafeRawBufferPointer, (any AnyObject & Sendable)?) throws(E) -> Void
+    ) throws(E) {
         switch storage {
         case .contiguous(let bytes):
-            try withBytes(of: bytes, body)
+            try withBytes(of: bytes) { (pointer) throws(E) in try body(pointer, nil) }
         case .parts(let json, let tensors):
-            try withBytes(of: json, body)
+            try withBytes(of: json) { (pointer) throws(E) in try body(pointer, nil) }
             for tensor in tensors {
                 if case .fixed(let buffer) = tensor.data.resolved {
-                    try withExtendedLifetime(buffer) { () throws(E) in try body(buffer.bytes) }
+                    try withExtendedLifetime(buffer) { () throws(E) in try body(buffer.bytes, buffer.owner) }
                 } else {
                     var bytes: [UInt8] = []
                     tensor.appendBinary(to: &bytes)
-                    try withBytes(of: bytes, body)
+                    try withBytes(of: bytes) { (pointer) throws(E) in try body(pointer, nil) }
                 }
             }
         }

@@ -21,7 +21,7 @@ final class TensorBuffer: @unchecked Sendable {
     /// Number of bytes.
     let count: Int
     /// What keeps shared memory alive; `nil` when the buffer owns `base` and frees it.
-    private let owner: (any AnyObject & Sendable)?
+    let owner: (any AnyObject & Sendable)?
     /// The aligned copy of a misaligned shared slice, once typed access asked for it.
     private let alignedCopy = Mutex<TensorBuffer?>(nil)
 

@@ -244,23 +244,28 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// Writes a complete response with `content-length` and `date` (and `connection: close`, then closes, when `close`).
-    /// A body up to ``inlineBodyLimit`` bytes goes into the same buffer as the head; a larger one is written as its own
-    /// buffer (no copy; the socket write gathers both). `headOnly` (a `HEAD` request): the head alone, as NIO's
-    /// encoder frames it.
+    /// A first body part up to ``inlineBodyLimit`` bytes goes into the same buffer as the head; a larger one, and every
+    /// shared part after it, is written as a buffer of its own (no copy; the socket write gathers them). `headOnly`
+    /// (a `HEAD` request): the head alone, as NIO's encoder frames it.
     private func send(_ response: RESTResponse, version: HTTPVersion, close: Bool, headOnly: Bool = false, context: ChannelHandlerContext) {
         var headers = response.headers
-        headers.add(name: "content-length", value: String(response.body.readableBytes))
+        headers.add(name: "content-length", value: String(response.bodyLength))
         headers.add(name: "date", value: date.now())
         if close { headers.add(name: "connection", value: "close") }
-        let bodyBytes = headOnly ? 0 : response.body.readableBytes
-        let inline = bodyBytes <= Self.inlineBodyLimit
-        var buffer = context.channel.allocator.buffer(capacity: 256 + (inline ? bodyBytes : 0))
+        let inline = !headOnly && response.body.readableBytes <= Self.inlineBodyLimit
+        var buffer = context.channel.allocator.buffer(capacity: 256 + (inline ? response.body.readableBytes : 0))
         buffer.writeResponseHead(version: version, status: response.status, headers: headers)
-        if inline {
-            if bodyBytes > 0 { buffer.writeImmutableBuffer(response.body) }
-        } else {
-            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
-            buffer = response.body
+        if !headOnly {
+            if inline {
+                if response.body.readableBytes > 0 { buffer.writeImmutableBuffer(response.body) }
+            } else {
+                context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+                buffer = response.body
+            }
+            for part in response.sharedParts {
+                context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
+                buffer = part
+            }
         }
         if close {
             context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }

@@ -4,6 +4,7 @@ internal import Logging
 internal import NIOCore
 internal import NIOHTTP1
 internal import Pipeline
+internal import PredictorClient
 
 /// One REST request as the responder sees it: the transport has already collected the whole body.
 struct RESTRequest: Sendable {
@@ -23,8 +24,14 @@ struct RESTResponse: Sendable {
     var status: HTTPResponseStatus
     /// Headers, lower-case names.
     var headers: HTTPHeaders
-    /// The complete body.
+    /// The body, or its first part when ``sharedParts`` follow.
     var body: ByteBuffer
+    /// The rest of the body after ``body``, in order: mostly slices of a predictor's response that binary tensors
+    /// passed through share, which the transport writes as they are instead of copying them into one buffer.
+    var sharedParts: [ByteBuffer] = []
+
+    /// The body's length in bytes, all parts together.
+    var bodyLength: Int { sharedParts.reduce(body.readableBytes) { $0 + $1.readableBytes } }
 }
 
 /// Answers every KServe REST route (spec §2) from a ``DataPlane``: decoding bodies with the Protocol codecs
@@ -141,11 +148,35 @@ struct KServeResponder: Sendable {
             headers.add(name: "content-type", value: "application/json")
         }
         headers.add(contentsOf: Self.validHeaders(added))
-        var body = ByteBuffer()
-        body.reserveCapacity(restBody.count)
-        restBody.withSegments { body.writeBytes($0) }
-        return RESTResponse(status: .ok, headers: headers, body: body)
+        let parts = Self.bodyParts(restBody)
+        return RESTResponse(status: .ok, headers: headers, body: parts.first ?? ByteBuffer(), sharedParts: Array(parts.dropFirst()))
     }
+
+    /// A v2 body as buffers to write in order. A binary tensor at least ``sharedPartMinimum`` bytes long whose bytes
+    /// are a slice of a predictor's response (a tensor the transformer passed through) is a slice of that response's
+    /// buffer, not a copy; everything between such tensors is copied into buffers of its own.
+    static func bodyParts(_ body: RESTBody) -> [ByteBuffer] {
+        var parts: [ByteBuffer] = []
+        var current = ByteBuffer()
+        body.withSegmentsAndOwners { bytes, owner in
+            if bytes.count >= sharedPartMinimum, let shared = owner as? SharedByteBuffer, let slice = shared.slice(of: bytes) {
+                if current.readableBytes > 0 {
+                    parts.append(current)
+                    current = ByteBuffer()
+                }
+                parts.append(slice)
+            } else {
+                current.reserveCapacity(current.readableBytes + bytes.count)
+                current.writeBytes(bytes)
+            }
+        }
+        if current.readableBytes > 0 || parts.isEmpty { parts.append(current) }
+        return parts
+    }
+
+    /// The smallest tensor sent from the predictor's buffer rather than copied (below it, a copy costs less than a
+    /// buffer of its own in the socket write).
+    static let sharedPartMinimum = 16 * 1024
 
     /// Headers a model added, minus the framing ones the transport owns and any that could not be sent.
     static func validHeaders(_ headers: [(name: String, value: String)]) -> [(String, String)] {
@@ -168,12 +199,12 @@ struct KServeResponder: Sendable {
             guard let jsonLength = Int(lengthText.trimmingCharacters(in: .whitespaces)) else {
                 throw .invalidInput("Inference-Header-Content-Length must be an integer, not '\(lengthText)'")
             }
-            return try withReadableBytes(body) { (bytes) throws(InferenceError) in
+            return try body.withReadableBytes { (bytes) throws(InferenceError) in
                 try InferRequest(body: bytes, jsonLength: jsonLength, modelName: modelName, sharingWith: owner)
             }
         }
         do {
-            return try withReadableBytes(body) { (bytes) throws(InferenceError) in
+            return try body.withReadableBytes { (bytes) throws(InferenceError) in
                 try InferRequest(json: bytes, modelName: modelName, sharingWith: owner)
             }
         } catch
@@ -191,7 +222,7 @@ struct KServeResponder: Sendable {
 
     private func v1(_ name: String, verb: Verb, _ request: RESTRequest) async throws -> RESTResponse {
         let headers = Self.headerMap(request.headers)
-        let v1Request = try withReadableBytes(request.body) { (bytes) throws(InferenceError) in try V1Request(body: bytes, headers: headers) }
+        let v1Request = try request.body.withReadableBytes { (bytes) throws(InferenceError) in try V1Request(body: bytes, headers: headers) }
         let v1Response = try await dataPlane.v1(v1Request, modelName: name, verb: verb, headers: headers)
         var fields = HTTPHeaders()
         fields.add(contentsOf: Self.validHeaders(v1Response.headers))
@@ -223,11 +254,6 @@ struct KServeResponder: Sendable {
 
     static func json(_ value: JSONValue) -> RESTResponse { json(V1Response(.json(value)).body) }
 
-}
-
-/// Calls `body` with the readable bytes of a buffer, keeping the typed error.
-func withReadableBytes<R>(_ buffer: ByteBuffer, _ body: (UnsafeRawBufferPointer) throws(InferenceError) -> R) throws(InferenceError) -> R {
-    try buffer.withUnsafeReadableBytes { bytes in Result { () throws(InferenceError) -> R in try body(bytes) } }.get()
 }
 
 extension ModelMetadata {

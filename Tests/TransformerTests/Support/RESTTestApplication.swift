@@ -37,7 +37,9 @@ struct TestClient: Sendable {
         guard let live else {
             let request = RESTRequest(method: HTTPMethod(rawValue: method.rawValue), uri: uri, headers: headers, body: body ?? ByteBuffer())
             let response = await responder.respond(to: request)
-            return TestResponse(status: response.status, headers: response.headers, body: response.body)
+            var body = response.body
+            for part in response.sharedParts { body.writeImmutableBuffer(part) }
+            return TestResponse(status: response.status, headers: response.headers, body: body)
         }
         let response = try await live.client.execute(
             .init(
@@ -45,7 +47,7 @@ struct TestClient: Sendable {
                 body: body.map { Array(buffer: $0) }))
         var fields = HTTPHeaders()
         for header in response.headers { fields.add(name: header.name, value: header.value) }
-        return TestResponse(status: HTTPResponseStatus(statusCode: response.status), headers: fields, body: ByteBuffer(bytes: response.body))
+        return TestResponse(status: HTTPResponseStatus(statusCode: response.status), headers: fields, body: response.body)
     }
 }
 

@@ -1,0 +1,9 @@
+package import NIOCore
+
+extension ByteBuffer {
+    /// Calls `body` with the readable bytes, keeping its typed error (NIO's `withUnsafeReadableBytes` rethrows
+    /// as `any Error`). The pointer is valid only during the call.
+    package func withReadableBytes<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        try withUnsafeReadableBytes { bytes in Result { () throws(E) -> R in try body(bytes) } }.get()
+    }
+}
