@@ -168,6 +168,13 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
                 let echo = try Echo(try await client.execute(.init(method: "POST", url: server.url("/big"), body: body)))
                 #expect(echo.header("expect").isEmpty)
                 #expect(echo.bodyBytes == body)
+                // Around the size from which the empty `Expect:` is sent, and around libcurl's own 1 MiB threshold.
+                for size in [0, 1, (512 << 10) - 1, 512 << 10, (1 << 20) - 1, 1 << 20, (1 << 20) + 1] {
+                    let sized = Array(body.prefix(size))
+                    let answer = try Echo(try await client.execute(.init(method: "POST", url: server.url("/sized"), body: sized)))
+                    #expect(answer.header("expect").isEmpty, "\(size) bytes")
+                    #expect(answer.bodyBytes == sized, "\(size) bytes")
+                }
             }
         }
     }

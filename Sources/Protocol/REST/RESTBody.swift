@@ -52,27 +52,31 @@ public struct RESTBody: Sendable, Equatable {
     /// Calls `body` with each part of the body in order (the JSON, then each binary tensor's bytes); fixed-width
     /// tensors are handed out without a copy. The pointers are valid only during each call.
     public func withSegments<E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
-        try withSegmentsAndOwners { (bytes, _) throws(E) in try body(bytes) }
+        var failure: E?
+        forEachSegment { bytes, _ in
+            guard failure == nil else { return }
+            do throws(E) { try body(bytes) } catch { failure = error }
+        }
+        if let failure { throw failure }
     }
 
     /// As ``withSegments(_:)``, and with each part the object that keeps its memory alive when the part is a
     /// slice of a body a decoder shared (the `sharingWith` owner it was given), else `nil`: a transport that knows
-    /// the owner can send such a part from that memory instead of copying it.
-    package func withSegmentsAndOwners<E: Error>(
-        _ body: (UnsafeRawBufferPointer, (any AnyObject & Sendable)?) throws(E) -> Void
-    ) throws(E) {
+    /// the owner can send such a part from that memory instead of copying it. Not generic, so that callers in
+    /// other modules do not go through an unspecialised generic (runtime metadata look-ups on every request).
+    package func forEachSegment(_ body: (UnsafeRawBufferPointer, (any AnyObject & Sendable)?) -> Void) {
         switch storage {
         case .contiguous(let bytes):
-            try withBytes(of: bytes) { (pointer) throws(E) in try body(pointer, nil) }
+            bytes.withUnsafeBytes { body($0, nil) }
         case .parts(let json, let tensors):
-            try withBytes(of: json) { (pointer) throws(E) in try body(pointer, nil) }
+            json.withUnsafeBytes { body($0, nil) }
             for tensor in tensors {
                 if case .fixed(let buffer) = tensor.data.resolved {
-                    try withExtendedLifetime(buffer) { () throws(E) in try body(buffer.bytes, buffer.owner) }
+                    withExtendedLifetime(buffer) { body(buffer.bytes, buffer.owner) }
                 } else {
                     var bytes: [UInt8] = []
                     tensor.appendBinary(to: &bytes)
-                    try withBytes(of: bytes) { (pointer) throws(E) in try body(pointer, nil) }
+                    bytes.withUnsafeBytes { body($0, nil) }
                 }
             }
         }

@@ -158,7 +158,7 @@ struct KServeResponder: Sendable {
     static func bodyParts(_ body: RESTBody) -> [ByteBuffer] {
         var parts: [ByteBuffer] = []
         var current = ByteBuffer()
-        body.withSegmentsAndOwners { bytes, owner in
+        body.forEachSegment { bytes, owner in
             if bytes.count >= sharedPartMinimum, let shared = owner as? SharedByteBuffer, let slice = shared.slice(of: bytes) {
                 if current.readableBytes > 0 {
                     parts.append(current)
@@ -233,8 +233,7 @@ struct KServeResponder: Sendable {
 
     /// The request headers as a map with lower-cased names (repeated headers joined with `, `).
     static func headerMap(_ fields: HTTPHeaders) -> [String: String] {
-        var map: [String: String] = [:]
-        map.reserveCapacity(fields.count)
+        var map = [String: String](minimumCapacity: fields.count)
         for (rawName, value) in fields {
             let name = rawName.asciiLowercased
             if let existing = map[name] { map[name] = existing + ", " + value } else { map[name] = value }
