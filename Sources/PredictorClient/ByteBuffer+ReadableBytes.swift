@@ -1,4 +1,4 @@
-package import NIOCore
+public import NIOCore
 
 extension ByteBuffer {
     /// Calls `body` with the readable bytes, keeping its typed error (NIO's `withUnsafeReadableBytes` rethrows
