@@ -3,7 +3,7 @@ public import Pipeline
 
 /// What both fronts (REST and gRPC) do, independent of the wire: KServe's `DataPlane` and
 /// `ModelRepositoryExtension`. Every failure is an `InferenceError` whose code the front maps to its status.
-public struct DataPlane: Sendable {
+public final class DataPlane: Sendable {
     /// The name in server metadata.
     public static let serverName = "kserve"
     /// The KServe version swift-kserve implements (server metadata `version`).

@@ -37,7 +37,7 @@ struct RESTResponse: Sendable {
 /// Answers every KServe REST route (spec §2) from a ``DataPlane``: decoding bodies with the Protocol codecs
 /// straight from the collected `ByteBuffer`, mapping every `InferenceError` to its status and `{"error": ...}` body.
 /// Transport-independent: ``HTTPServerHandler`` feeds it from the socket, tests call it directly.
-struct KServeResponder: Sendable {
+final class KServeResponder: Sendable {
     let dataPlane: DataPlane
     let maxBodySize: Int
     let metrics: @Sendable () -> [UInt8]
