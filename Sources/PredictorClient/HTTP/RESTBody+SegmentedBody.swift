@@ -4,6 +4,6 @@ public import InferenceProtocol
 extension RESTBody: HTTPClient.SegmentedBody {
     /// Calls `body` with the JSON part, then each binary tensor's bytes (see ``RESTBody/withSegments(_:)``).
     public func forEachSegment(_ body: (UnsafeRawBufferPointer) -> Void) {
-        forEachSegment { bytes, _ in body(bytes) }
+        forEachSegmentAndOwner { bytes, _ in body(bytes) }
     }
 }

@@ -53,7 +53,7 @@ public struct RESTBody: Sendable, Equatable {
     /// tensors are handed out without a copy. The pointers are valid only during each call.
     public func withSegments<E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> Void) throws(E) {
         var failure: E?
-        forEachSegment { bytes, _ in
+        forEachSegmentAndOwner { bytes, _ in
             guard failure == nil else { return }
             do throws(E) { try body(bytes) } catch { failure = error }
         }
@@ -64,7 +64,7 @@ public struct RESTBody: Sendable, Equatable {
     /// slice of a body a decoder shared (the `sharingWith` owner it was given), else `nil`: a transport that knows
     /// the owner can send such a part from that memory instead of copying it. Not generic, so that callers in
     /// other modules do not go through an unspecialised generic (runtime metadata look-ups on every request).
-    package func forEachSegment(_ body: (UnsafeRawBufferPointer, (any AnyObject & Sendable)?) -> Void) {
+    package func forEachSegmentAndOwner(_ body: (UnsafeRawBufferPointer, (any AnyObject & Sendable)?) -> Void) {
         switch storage {
         case .contiguous(let bytes):
             bytes.withUnsafeBytes { body($0, nil) }

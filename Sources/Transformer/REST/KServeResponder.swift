@@ -158,7 +158,7 @@ final class KServeResponder: Sendable {
     static func bodyParts(_ body: RESTBody) -> [ByteBuffer] {
         var parts: [ByteBuffer] = []
         var current = ByteBuffer()
-        body.forEachSegment { bytes, owner in
+        body.forEachSegmentAndOwner { bytes, owner in
             if bytes.count >= sharedPartMinimum, let shared = owner as? SharedByteBuffer, let slice = shared.slice(of: bytes) {
                 if current.readableBytes > 0 {
                     parts.append(current)
