@@ -26,8 +26,9 @@ struct RESTResponse: Sendable {
     var headers: HTTPHeaders
     /// The body, or its first part when ``sharedParts`` follow.
     var body: ByteBuffer
-    /// The rest of the body after ``body``, in order: mostly slices of a predictor's response that binary tensors
-    /// passed through share, which the transport writes as they are instead of copying them into one buffer.
+    /// The rest of the body after ``body``, in order: among them slices of a received body (the predictor's response,
+    /// or the client's request for a model that returns its inputs) that binary tensors passed through share, which
+    /// the transport writes as they are instead of copying them into one buffer.
     var sharedParts: [ByteBuffer] = []
 
     /// The body's length in bytes, all parts together.
@@ -153,8 +154,9 @@ final class KServeResponder: Sendable {
     }
 
     /// A v2 body as buffers to write in order. A binary tensor at least ``sharedPartMinimum`` bytes long whose bytes
-    /// are a slice of a predictor's response (a tensor the transformer passed through) is a slice of that response's
-    /// buffer, not a copy; everything between such tensors is copied into buffers of its own.
+    /// are still those of a body the server received (a ``SharedByteBuffer``: the predictor's response, or the
+    /// client's request) is a slice of that body's buffer, not a copy; everything between such tensors is copied
+    /// into buffers of its own.
     static func bodyParts(_ body: RESTBody) -> [ByteBuffer] {
         var parts: [ByteBuffer] = []
         var current = ByteBuffer()
