@@ -2,6 +2,12 @@ internal import CCurl
 internal import InferenceProtocol
 internal import NIOCore
 
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Musl)
+internal import Musl
+#endif
+
 /// One request on the wire: an easy handle configured from an ``InFlightRequest``, and the response as libcurl
 /// delivers it. Lives on the loop thread only, from ``CurlMultiDriver`` adding it to the multi handle until the
 /// driver removes it; libcurl's callbacks reach it through an unretained pointer (the driver keeps it alive).
@@ -18,8 +24,12 @@ final class CurlTransfer {
         /// libcurl before 8.0.0 fails every request that reuses an h2c prior-knowledge connection with "Error in
         /// the HTTP2 framing layer" (curl issue 10634): there, each such request gets a connection of its own.
         var freshConnectionPerRequest: Bool
+        /// No proxy variable is set in the environment. libcurl is then told so on each transfer, as an empty
+        /// `CURLOPT_PROXY` and `CURLOPT_NOPROXY`, instead of reading the environment on every transfer. With a
+        /// variable set, libcurl reads the environment as usual.
+        var environmentHasNoProxy: Bool
 
-        init(_ configuration: HTTPClient.Configuration) {
+        init(_ configuration: HTTPClient.Configuration, environment: (String) -> String? = Settings.environmentValue) {
             timeoutMilliseconds = configuration.timeout?.curlMilliseconds
             connectTimeoutMilliseconds = configuration.connectTimeout?.curlMilliseconds
             caBundlePath = configuration.tls.caBundlePath
@@ -28,7 +38,17 @@ final class CurlTransfer {
             verify = configuration.tls.verify
             http2PriorKnowledge = configuration.http2PriorKnowledge
             freshConnectionPerRequest = configuration.http2PriorKnowledge && ccurl_version_num() < 0x08_00_00
+            environmentHasNoProxy = Self.proxyVariables.allSatisfy { environment($0) == nil }
         }
+
+        /// The variables libcurl reads for a proxy (`<scheme>_proxy`, its upper-case form, `all_proxy`) and for
+        /// hosts to reach without one (`no_proxy`).
+        static let proxyVariables = [
+            "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY",
+        ]
+
+        /// The value of an environment variable, if it is set.
+        static func environmentValue(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
     }
 
     /// The request this transfer carries out; also keeps its body alive for `CURLOPT_POSTFIELDS`.
@@ -95,6 +115,10 @@ final class CurlTransfer {
                 return length
             })
 
+        if settings.environmentHasNoProxy {
+            set(CURLOPT_PROXY, "")
+            set(CURLOPT_NOPROXY, "")
+        }
         if let milliseconds = settings.timeoutMilliseconds { set(CURLOPT_TIMEOUT_MS, milliseconds) }
         if let milliseconds = settings.connectTimeoutMilliseconds { set(CURLOPT_CONNECTTIMEOUT_MS, milliseconds) }
         if settings.http2PriorKnowledge {
