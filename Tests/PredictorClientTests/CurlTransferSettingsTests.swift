@@ -17,8 +17,7 @@ import Testing
     }
 
     @Test func anEmptyVariableCountsAsSet() {
-        // libcurl treats an empty `no_proxy` as set (and an empty proxy as none): either way it reads it, so the
-        // client must not override it.
+        // An empty variable is still set: the client leaves it to libcurl rather than judging what it means.
         let settings = CurlTransfer.Settings(HTTPClient.Configuration()) { name in name == "no_proxy" ? "" : nil }
         #expect(!settings.environmentHasNoProxy)
     }
