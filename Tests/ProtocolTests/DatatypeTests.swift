@@ -18,7 +18,8 @@ import Testing
     }
 
     @Test func unknownNameIsAClearInvalidInput() {
-        for name in ["BF16", "FLOAT", "", "fp 32"] {
+        // Also prefixes and extensions of real names, a NUL after one, and names longer than eight bytes.
+        for name in ["BF16", "FLOAT", "", "fp 32", "FP3", "FP322", "FP32\u{0}", "INT", "UINT64XY", "BYTESBYTES", "\u{0}"] {
             let error = expectInferenceError { _ = try Datatype(name: name) }
             #expect(error?.code == .invalidInput)
             #expect(error?.message == "invalid datatype \(name) in the input")

@@ -86,6 +86,28 @@ import Testing
         }
     }
 
+    /// The path is cut at the query and percent-decoded before it is matched, on the hot infer route as on the others.
+    @Test func queryAndPercentEncodingInTheTarget() async throws {
+        try await Self.application(Self.standardModels).test(.router) { client in
+            let body = ByteBuffer(string: #"{"inputs":[{"name":"x","shape":[2],"datatype":"FP32","data":[1.5,2]}]}"#)
+            let answer = #"{"model_name":"TestModel","model_version":null,"id":"#
+            for uri in ["/v2/models/TestModel/infer?trace=1", "/v2/models/Test%4Dodel/infer", "/v2/models/Test%4Dodel/infer?a=%2F"] {
+                let response = try await client.execute(uri: uri, method: .post, headers: Self.json, body: body)
+                #expect(response.status == .ok, "\(uri)")
+                #expect(String(buffer: response.body).hasPrefix(answer), "\(uri)")
+            }
+            expect(try await client.execute(uri: "/v2/health/live?probe=kubelet", method: .get), .ok, #"{"live":true}"#)
+            expect(try await client.execute(uri: "/v2/health/%6Cive", method: .get), .ok, #"{"live":true}"#)
+            // `%2F` decodes to a `/` inside the name: no such route.
+            expect(
+                try await client.execute(uri: "/v2/models/Test%2FModel/infer", method: .post, headers: Self.json, body: body), .notFound,
+                #"{"detail":"Not Found"}"#)
+            expect(
+                try await client.execute(uri: "/v2/models//infer", method: .post, headers: Self.json, body: body), .notFound,
+                #"{"detail":"Not Found"}"#)
+        }
+    }
+
     @Test(arguments: [TestingSetup.router, .live])
     func v1PredictAndExplain(_ setup: TestingSetup) async throws {
         try await Self.application(Self.standardModels).test(setup) { client in

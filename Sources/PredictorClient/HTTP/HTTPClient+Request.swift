@@ -84,8 +84,14 @@ extension HTTPClient.Request {
     /// NUL), described for an error message; `nil` when the request is well-formed.
     var malformation: String? {
         /// Whether `text` holds CR, LF, NUL or `also`, in one pass over its bytes.
+        /// (Over the contiguous UTF-8 rather than through `String.UTF8View`'s indices: several times fewer instructions.)
         func contains(lineBreakOr also: UInt8?, in text: String) -> Bool {
-            text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 || $0 == also }
+            var text = text
+            let also = also ?? 0
+            return text.withUTF8 { bytes in
+                for byte in bytes where byte == 0x0D || byte == 0x0A || byte == 0 || byte == also { return true }
+                return false
+            }
         }
         if method.isEmpty || contains(lineBreakOr: 0x20, in: method) { return "invalid method \"\(method)\"" }
         if contains(lineBreakOr: nil, in: url) { return "invalid URL" }

@@ -3,23 +3,49 @@ extension String {
     /// names (RFC 9110 §5.1). It returns `self` unchanged, without allocating, when there is nothing to lower, which
     /// is the common case for names on the wire; unlike `lowercased()` it never consults Unicode case tables.
     package var asciiLowercased: String {
-        guard utf8.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) else { return self }
         var copy = self
-        return copy.withUTF8 { String(asciiLowercasing: UnsafeRawBufferPointer($0)) }
+        let lowered = copy.withUTF8 { bytes -> String? in
+            guard let base = bytes.baseAddress, Self.firstUppercase(base, count: bytes.count) != nil else { return nil }
+            return Self.lowering(UnsafeRawBufferPointer(bytes))
+        }
+        return lowered ?? self
     }
 
     /// Decodes `bytes` as UTF-8 (invalid sequences repaired as `String(decoding:as:)` does) with ASCII `A`–`Z`
     /// lowered to `a`–`z` in the same pass: a header field name as received, ready to compare.
     /// - Parameter bytes: The name's bytes.
     package init(asciiLowercasing bytes: UnsafeRawBufferPointer) {
-        guard bytes.contains(where: { $0 &- UInt8(ascii: "A") < 26 }) else {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), Self.firstUppercase(base, count: bytes.count) != nil
+        else {
             self = String(decoding: bytes, as: UTF8.self)
             return
         }
-        // Lowering only touches ASCII bytes, so the text is valid UTF-8 exactly when the input was; when it was not,
-        // `String(unsafeUninitializedCapacity:initializingUTF8With:)` repairs it as `String(decoding:as:)` does.
-        self = String(unsafeUninitializedCapacity: bytes.count) { buffer in
-            for (index, byte) in bytes.enumerated() { buffer[index] = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte }
+        self = Self.lowering(bytes)
+    }
+
+    /// The offset of the first ASCII capital letter among the `count` bytes at `base`, if any.
+    @inline(__always)
+    private static func firstUppercase(_ base: UnsafePointer<UInt8>, count: Int) -> Int? {
+        var index = 0
+        while index < count {
+            if base[index] &- UInt8(ascii: "A") < 26 { return index }
+            index &+= 1
+        }
+        return nil
+    }
+
+    /// `bytes` with ASCII capitals lowered. Lowering only touches ASCII bytes, so the text is valid UTF-8 exactly when
+    /// the input was; when it was not, `String(unsafeUninitializedCapacity:initializingUTF8With:)` repairs it as
+    /// `String(decoding:as:)` does.
+    private static func lowering(_ bytes: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            guard let source = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), let target = buffer.baseAddress else { return 0 }
+            var index = 0
+            while index < bytes.count {
+                let byte = source[index]
+                target[index] = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+                index &+= 1
+            }
             return bytes.count
         }
     }

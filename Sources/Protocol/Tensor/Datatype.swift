@@ -31,11 +31,36 @@ public enum Datatype: String, Sendable, Hashable, CaseIterable, CustomStringConv
     /// - Parameter name: The datatype as sent, e.g. `"FP32"` or `"fp32"`.
     /// - Throws: ``InferenceError/Code/invalidInput`` naming the unknown datatype.
     public init(name: String) throws(InferenceError) {
-        if let known = Datatype(rawValue: name) ?? Datatype(rawValue: name.uppercased()) {
+        if let known = Datatype(wireName: name) ?? Datatype(rawValue: name.uppercased()) {
             self = known
         } else {
             throw .invalidInput("invalid datatype \(name) in the input")
         }
+    }
+
+    /// The datatype whose wire name is exactly `name` (case-sensitive, as ``init(rawValue:)``), found by comparing the
+    /// name's bytes packed into one integer with each case's instead of through the string `switch` that
+    /// `init(rawValue:)` runs (about a thousand instructions per tensor).
+    init?(wireName name: String) {
+        var name = name
+        guard let packed = name.withUTF8({ Self.packed($0) }) else { return nil }
+        guard let index = Self.packedNames.firstIndex(of: packed) else { return nil }
+        self = Self.allCases[index]
+    }
+
+    /// Up to seven bytes and their count as one integer: the first byte in the low bits, the count in the top byte
+    /// (so that a name and the same name followed by NUL bytes differ); `nil` for a longer or empty name.
+    private static func packed(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard !bytes.isEmpty, bytes.count <= 7 else { return nil }
+        var value = UInt64(bytes.count) << 56
+        for (offset, byte) in bytes.enumerated() { value |= UInt64(byte) << (8 * offset) }
+        return value
+    }
+
+    /// Each case's wire name packed as ``packed(_:)`` does, in the order of `allCases`.
+    private static let packedNames: [UInt64] = allCases.map { datatype in
+        var name = datatype.rawValue
+        return name.withUTF8 { packed($0) } ?? 0
     }
 
     /// The byte width of one element in binary form, or `nil` for ``bytes`` (variable length).

@@ -3,24 +3,70 @@ internal import NIOHTTP1
 
 extension ByteBuffer {
     /// Writes an HTTP/1.x response head as NIO's `HTTPResponseEncoder` does: the status line with the
-    /// request's version and the status's reason phrase, each header as `name: value`, then the empty line.
-    /// The caller frames the body (``HTTPServerHandler`` always sends `content-length`).
-    mutating func writeResponseHead(version: HTTPVersion, status: HTTPResponseStatus, headers: HTTPHeaders) {
+    /// request's version and the status's reason phrase, each header as `name: value`, then the framing headers the
+    /// server owns, then the empty line. The framing is written straight into the buffer rather than added to
+    /// `headers` first (each `HTTPHeaders.add` scans the name).
+    /// - Parameters:
+    ///   - headers: The response's own headers.
+    ///   - contentLength: `content-length`, when the response has one.
+    ///   - date: `date`, when given.
+    ///   - close: Adds `connection: close`.
+    mutating func writeResponseHead(
+        version: HTTPVersion, status: HTTPResponseStatus, headers: HTTPHeaders, contentLength: Int? = nil, date: String? = nil,
+        close: Bool = false
+    ) {
         if version.major == 1 && version.minor == 1 {
-            writeStaticString("HTTP/1.1 ")
+            if status == .ok {
+                writeStaticString("HTTP/1.1 200 OK\r\n")
+            } else {
+                writeStaticString("HTTP/1.1 ")
+                writeStatus(status)
+            }
         } else {
             writeString("HTTP/\(version.major).\(version.minor) ")
+            writeStatus(status)
         }
-        writeString(String(status.code))
-        writeStaticString(" ")
-        writeString(status.reasonPhrase)
-        writeStaticString("\r\n")
         for (name, value) in headers {
             writeString(name)
             writeStaticString(": ")
             writeString(value)
             writeStaticString("\r\n")
         }
+        if let contentLength {
+            writeStaticString("content-length: ")
+            writeDecimal(contentLength)
+            writeStaticString("\r\n")
+        }
+        if let date {
+            writeStaticString("date: ")
+            writeString(date)
+            writeStaticString("\r\n")
+        }
+        if close { writeStaticString("connection: close\r\n") }
         writeStaticString("\r\n")
+    }
+
+    /// `code reason\r\n`.
+    private mutating func writeStatus(_ status: HTTPResponseStatus) {
+        writeDecimal(Int(status.code))
+        writeStaticString(" ")
+        writeString(status.reasonPhrase)
+        writeStaticString("\r\n")
+    }
+
+    /// A non-negative integer in decimal, without going through a `String`.
+    private mutating func writeDecimal(_ value: Int) {
+        precondition(value >= 0, "a length or status code is never negative")
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 19 digits of the largest Int
+        withUnsafeMutableBytes(of: &digits) { storage in
+            var remaining = UInt(value)
+            var index = storage.count
+            repeat {
+                index -= 1
+                storage[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            } while remaining > 0
+            writeBytes(UnsafeRawBufferPointer(rebasing: storage[index...]))
+        }
     }
 }

@@ -154,8 +154,7 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Request parts
 
     private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        let declaredLength = head.headers.first(name: "content-length").flatMap { Int($0) }
-        let expectsContinue = head.headers.first(name: "expect")?.lowercased() == "100-continue"
+        let (declaredLength, expectsContinue) = head.framing
         if let declaredLength, declaredLength > responder.maxBodySize {
             // The client that waits for 100 will not send the body: the connection's framing is lost, close it.
             state = .discarding(close: expectsContinue)
@@ -248,13 +247,11 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// shared part after it, is written as a buffer of its own (no copy; the socket write gathers them). `headOnly`
     /// (a `HEAD` request): the head alone, as NIO's encoder frames it.
     private func send(_ response: RESTResponse, version: HTTPVersion, close: Bool, headOnly: Bool = false, context: ChannelHandlerContext) {
-        var headers = response.headers
-        headers.add(name: "content-length", value: String(response.bodyLength))
-        headers.add(name: "date", value: date.now())
-        if close { headers.add(name: "connection", value: "close") }
         let inline = !headOnly && response.body.readableBytes <= Self.inlineBodyLimit
         var buffer = context.channel.allocator.buffer(capacity: 256 + (inline ? response.body.readableBytes : 0))
-        buffer.writeResponseHead(version: version, status: response.status, headers: headers)
+        buffer.writeResponseHead(
+            version: version, status: response.status, headers: response.headers, contentLength: response.bodyLength,
+            date: date.now(), close: close)
         if !headOnly {
             if inline {
                 if response.body.readableBytes > 0 { buffer.writeImmutableBuffer(response.body) }

@@ -87,9 +87,24 @@ final class KServeResponder: Sendable {
         uri.utf8.firstIndex(of: UInt8(ascii: "?")).map { uri[..<$0] } ?? uri[...]
     }
 
+    /// The path of a request target without its query, percent-decoded (left as it is when that fails). One pass
+    /// over the bytes finds both the query and any `%`; a target with neither is returned as it is.
+    static func decodedPath(of uri: String) -> String {
+        var uri = uri
+        let (pathBeforeQuery, percentEncoded) = uri.withUTF8 { bytes -> (String?, Bool) in
+            var percent = false
+            for (index, byte) in bytes.enumerated() {
+                if byte == UInt8(ascii: "?") { return (String(decoding: UnsafeBufferPointer(rebasing: bytes[..<index]), as: UTF8.self), percent) }
+                if byte == UInt8(ascii: "%") { percent = true }
+            }
+            return (nil, percent)
+        }
+        let path = pathBeforeQuery ?? uri
+        return percentEncoded ? path.removingPercentEncoding ?? path : path
+    }
+
     private func route(_ request: RESTRequest) async throws -> RESTResponse {
-        let rawPath = String(Self.path(of: request.uri))
-        let path = rawPath.utf8.contains(UInt8(ascii: "%")) ? rawPath.removingPercentEncoding ?? rawPath : rawPath
+        let path = Self.decodedPath(of: request.uri)
         switch RESTRoute.match(method: request.method.rawValue, path: path) {
         case .notFound: return Self.json(status: .notFound, Array(#"{"detail":"Not Found"}"#.utf8))
         case .methodNotAllowed: return Self.json(status: .methodNotAllowed, Array(#"{"detail":"Method Not Allowed"}"#.utf8))
@@ -141,14 +156,12 @@ final class KServeResponder: Sendable {
         let inferRequest = try Self.decodeInferRequest(request.body, headers: request.headers, modelName: name)
         let (response, added) = try await dataPlane.infer(inferRequest, headers: Self.headerMap(request.headers), loadingIfNeeded: false)
         let restBody = try response.restBody()
-        var headers = HTTPHeaders()
-        if let jsonLength = restBody.jsonLength {
-            headers.add(name: "content-type", value: "application/octet-stream")
-            headers.add(name: "inference-header-content-length", value: String(jsonLength))
-        } else {
-            headers.add(name: "content-type", value: "application/json")
-        }
-        headers.add(contentsOf: Self.validHeaders(added))
+        // Built from arrays: `HTTPHeaders.add` checks every name it is given, and these are known to be valid.
+        var fields =
+            restBody.jsonLength.map { [("content-type", "application/octet-stream"), ("inference-header-content-length", String($0))] }
+            ?? [("content-type", "application/json")]
+        if !added.isEmpty { fields += Self.validHeaders(added) }
+        let headers = HTTPHeaders(fields)
         let parts = Self.bodyParts(restBody)
         return RESTResponse(status: .ok, headers: headers, body: parts.first ?? ByteBuffer(), sharedParts: Array(parts.dropFirst()))
     }
@@ -238,7 +251,8 @@ final class KServeResponder: Sendable {
         var map = [String: String](minimumCapacity: fields.count)
         for (rawName, value) in fields {
             let name = rawName.asciiLowercased
-            if let existing = map[name] { map[name] = existing + ", " + value } else { map[name] = value }
+            // One hash for a name seen the first time, the common case; a repeated one is joined after the first.
+            if let existing = map.updateValue(value, forKey: name) { map[name] = existing + ", " + value }
         }
         return map
     }

@@ -66,13 +66,18 @@ enum RESTRoute: Equatable {
         }
     }
 
-    /// The hot route without splitting the path: `POST /v2/models/{name}/infer`, `name` free of `/`.
+    /// The hot route without splitting the path: `POST /v2/models/{name}/infer`, `name` non-empty and free of `/`.
     private static func inferModelName(method: String, path: String) -> String? {
-        guard method == "POST", path.hasPrefix("/v2/models/"), path.hasSuffix("/infer") else { return nil }
-        let utf8 = path.utf8
-        let start = utf8.index(utf8.startIndex, offsetBy: 11)
-        let end = utf8.index(utf8.endIndex, offsetBy: -6)
-        guard start < end, !utf8[start..<end].contains(UInt8(ascii: "/")) else { return nil }
-        return String(path[start..<end])
+        guard method == "POST" else { return nil }
+        var path = path
+        return path.withUTF8 { bytes -> String? in
+            let prefix = "/v2/models/".utf8, suffix = "/infer".utf8
+            guard bytes.count > prefix.count + suffix.count, bytes.starts(with: prefix),
+                bytes[(bytes.count - suffix.count)...].elementsEqual(suffix)
+            else { return nil }
+            let name = UnsafeBufferPointer(rebasing: bytes[prefix.count..<(bytes.count - suffix.count)])
+            guard !name.contains(UInt8(ascii: "/")) else { return nil }
+            return String(decoding: name, as: UTF8.self)
+        }
     }
 }
