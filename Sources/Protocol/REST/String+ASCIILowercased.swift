@@ -5,7 +5,7 @@ extension String {
     package var asciiLowercased: String {
         var copy = self
         let lowered = copy.withUTF8 { bytes -> String? in
-            guard let base = bytes.baseAddress, Self.firstUppercase(base, count: bytes.count) != nil else { return nil }
+            guard let base = bytes.baseAddress, Self.containsUppercase(base, count: bytes.count) else { return nil }
             return Self.lowering(UnsafeRawBufferPointer(bytes))
         }
         return lowered ?? self
@@ -15,7 +15,7 @@ extension String {
     /// lowered to `a`–`z` in the same pass: a header field name as received, ready to compare.
     /// - Parameter bytes: The name's bytes.
     package init(asciiLowercasing bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), Self.firstUppercase(base, count: bytes.count) != nil
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), Self.containsUppercase(base, count: bytes.count)
         else {
             self = String(decoding: bytes, as: UTF8.self)
             return
@@ -23,15 +23,15 @@ extension String {
         self = Self.lowering(bytes)
     }
 
-    /// The offset of the first ASCII capital letter among the `count` bytes at `base`, if any.
+    /// Whether any of the `count` bytes at `base` is an ASCII capital letter.
     @inline(__always)
-    private static func firstUppercase(_ base: UnsafePointer<UInt8>, count: Int) -> Int? {
+    private static func containsUppercase(_ base: UnsafePointer<UInt8>, count: Int) -> Bool {
         var index = 0
         while index < count {
-            if base[index] &- UInt8(ascii: "A") < 26 { return index }
+            if base[index] &- UInt8(ascii: "A") < 26 { return true }
             index &+= 1
         }
-        return nil
+        return false
     }
 
     /// `bytes` with ASCII capitals lowered. Lowering only touches ASCII bytes, so the text is valid UTF-8 exactly when

@@ -34,7 +34,7 @@ extension ByteBuffer {
         }
         if let contentLength {
             writeStaticString("content-length: ")
-            writeDecimal(contentLength)
+            writeString(String(contentLength))
             writeStaticString("\r\n")
         }
         if let date {
@@ -48,25 +48,9 @@ extension ByteBuffer {
 
     /// `code reason\r\n`.
     private mutating func writeStatus(_ status: HTTPResponseStatus) {
-        writeDecimal(Int(status.code))
+        writeString(String(status.code))
         writeStaticString(" ")
         writeString(status.reasonPhrase)
         writeStaticString("\r\n")
-    }
-
-    /// A non-negative integer in decimal, without going through a `String`.
-    private mutating func writeDecimal(_ value: Int) {
-        precondition(value >= 0, "a length or status code is never negative")
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 19 digits of the largest Int
-        withUnsafeMutableBytes(of: &digits) { storage in
-            var remaining = UInt(value)
-            var index = storage.count
-            repeat {
-                index -= 1
-                storage[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-            } while remaining > 0
-            writeBytes(UnsafeRawBufferPointer(rebasing: storage[index...]))
-        }
     }
 }
