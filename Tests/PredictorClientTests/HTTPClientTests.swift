@@ -342,6 +342,99 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
         }
     }
 
+    @Test func threadsTakeRequestsInTurnEachWithItsOwnPool() async throws {
+        try await withTestServer { server in
+            try await withHTTPClient(configuration: .init(threads: 2)) { client in
+                var ports: [Int] = []
+                for index in 0..<20 {
+                    let request = HTTPClient.Request(method: "POST", url: server.url("/t"), body: [UInt8(index)])
+                    let echo = try Echo(try await client.execute(request))
+                    #expect(echo.bodyBytes == [UInt8(index)])
+                    ports.append(echo.client_port)
+                }
+                // Sequential requests alternate between the two threads' keep-alive connections.
+                #expect(Set(ports).count == 2)
+                #expect(ports[0] != ports[1])
+                #expect(ports.enumerated().allSatisfy { $0.element == ports[$0.offset % 2] })
+            }
+        }
+    }
+
+    @Test func threadsShareTheConnectionLimit() async throws {
+        let maxConnections = 8
+        try await withTestServer { server in
+            let configuration = HTTPClient.Configuration(timeout: .seconds(60), maxConnectionsPerHost: maxConnections, threads: 3)
+            try await withHTTPClient(configuration: configuration) { client in
+                let ports = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for index in 0..<300 {
+                        group.addTask {
+                            let body = Array("request \(index)".utf8)
+                            let echo = try Echo(try await client.execute(.init(method: "POST", url: server.url("/s/\(index)"), body: body)))
+                            #expect(echo.bodyBytes == body)
+                            return echo.client_port
+                        }
+                    }
+                    var ports = Set<Int>()
+                    for try await port in group { ports.insert(port) }
+                    return ports
+                }
+                #expect(ports.count >= 3)  // no thread can use another's connections
+                #expect(ports.count <= maxConnections)
+            }
+            #expect(try await stats(server).connections <= maxConnections + 1)  // + the one of `stats`
+        }
+    }
+
+    @Test func noMoreThreadsThanConnections() async throws {
+        try await withTestServer { server in
+            try await withHTTPClient(configuration: .init(maxConnectionsPerHost: 1, threads: 4)) { client in
+                let ports = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for index in 0..<20 {
+                        group.addTask { try Echo(try await client.execute(.init(url: server.url("/one/\(index)")))).client_port }
+                    }
+                    var ports = Set<Int>()
+                    for try await port in group { ports.insert(port) }
+                    return ports
+                }
+                #expect(ports.count == 1)
+            }
+        }
+    }
+
+    @Test func cancellingReachesTheThreadThatRunsTheTransfer() async throws {
+        try await withTestServer { server in
+            try await withHTTPClient(configuration: .init(timeout: .seconds(30), threads: 2)) { client in
+                _ = try await client.execute(.init(url: server.url("/first")))  // the first thread's turn
+                let task = Task { try await client.execute(.init(method: "POST", url: server.url("/m?mode=hang"), body: [1])) }
+                try await Task.sleep(for: .milliseconds(200))
+                task.cancel()
+                let error = await clientError { _ = try await task.value }
+                #expect(error?.code == .cancelled)
+                var closed = 0
+                for _ in 0..<100 where closed == 0 {
+                    closed = try await stats(server).hang_closed
+                    if closed == 0 { try await Task.sleep(for: .milliseconds(10)) }
+                }
+                #expect(closed == 1)
+            }
+        }
+    }
+
+    @Test func shutdownStopsEveryThread() async throws {
+        try await withTestServer { server in
+            let client = HTTPClient(configuration: .init(timeout: .seconds(30), threads: 2))
+            let hanging = (0..<2).map { _ in Task { try await client.execute(.init(url: server.url("/m?mode=hang"))) } }
+            try await Task.sleep(for: .milliseconds(200))
+            client.shutdown()
+            for task in hanging {
+                let error = await clientError { _ = try await task.value }
+                #expect(error?.code == .cancelled)
+            }
+            let later = await clientError { _ = try await client.execute(.init(url: server.url("/"))) }
+            #expect(later?.code == .cancelled)
+        }
+    }
+
     @Test func shutdownFailsRequestsInFlightAndLaterOnes() async throws {
         try await withTestServer { server in
             let client = HTTPClient(configuration: .init(timeout: .seconds(30)))

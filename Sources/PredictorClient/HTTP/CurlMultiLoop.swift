@@ -36,8 +36,9 @@ final class CurlMultiLoop: Sendable {
     /// libcurl's global initialisation, done once per process before the first handle is made.
     private static let globalInitialization: CURLcode = ccurl_global_init_default()
 
-    /// Creates the multi handle and starts its thread.
-    init(configuration: HTTPClient.Configuration) {
+    /// Creates the multi handle, which opens at most `maxConnectionsPerHost` connections to one host, and starts its
+    /// thread.
+    init(configuration: HTTPClient.Configuration, maxConnectionsPerHost: Int) {
         precondition(Self.globalInitialization == CURLE_OK, "curl_global_init failed: \(Self.globalInitialization.rawValue)")
         guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed (out of memory)") }
         self.multi = multi
@@ -46,7 +47,7 @@ final class CurlMultiLoop: Sendable {
         guard epollFD >= 0 else { fatalError("epoll_create1/eventfd failed: \(errno)") }
         wakeFD = wake
         settings = CurlTransfer.Settings(configuration)
-        let perHost = max(1, configuration.maxConnectionsPerHost)
+        let perHost = max(1, maxConnectionsPerHost)
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, perHost)
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, perHost * 2)
         startThread()

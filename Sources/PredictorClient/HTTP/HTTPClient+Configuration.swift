@@ -45,6 +45,12 @@ extension HTTPClient {
         /// The most connections open to one host at a time (default 64); requests beyond wait for a free one.
         /// The pool keeps up to twice this many idle connections, across hosts, for reuse.
         public var maxConnectionsPerHost: Int
+        /// The threads that drive transfers (default 1), each with a libcurl multi handle and a pool of its own;
+        /// requests are spread over them in turn. ``maxConnectionsPerHost`` is shared out among them (so there are
+        /// never more threads than it), and a request waits for a free connection of its own thread's share. One
+        /// thread per core lets a transformer's transfers use every core: with a single one, 1 MiB requests left
+        /// a fifth of a 2-core machine idle (docs/performance.md).
+        public var threads: Int
 
         /// Creates a configuration.
         /// - Parameters:
@@ -53,18 +59,21 @@ extension HTTPClient {
         ///   - tls: TLS settings.
         ///   - http2PriorKnowledge: Use h2c with prior knowledge on `http://` URLs.
         ///   - maxConnectionsPerHost: The most connections to one host (at least 1).
+        ///   - threads: The threads that drive transfers (at least 1).
         public init(
             timeout: Duration? = .seconds(600),
             connectTimeout: Duration? = nil,
             tls: TLS = TLS(),
             http2PriorKnowledge: Bool = false,
-            maxConnectionsPerHost: Int = 64
+            maxConnectionsPerHost: Int = 64,
+            threads: Int = 1
         ) {
             self.timeout = timeout
             self.connectTimeout = connectTimeout
             self.tls = tls
             self.http2PriorKnowledge = http2PriorKnowledge
             self.maxConnectionsPerHost = maxConnectionsPerHost
+            self.threads = threads
         }
     }
 }

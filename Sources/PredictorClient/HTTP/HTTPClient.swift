@@ -1,10 +1,13 @@
+import Synchronization
+
 /// An asynchronous HTTP/1.1 and HTTP/2 client over libcurl's multi interface: the transport a transformer calls
 /// its predictor with.
 ///
-/// One client holds one libcurl multi handle for its whole life, and with it a pool of keep-alive connections
-/// (at most ``Configuration/maxConnectionsPerHost`` to each host). A single dedicated thread drives every transfer
-/// with `curl_multi_poll`; ``execute(_:)`` may be called from any task, never blocks a thread while it waits,
-/// and cancelling the awaiting task removes the transfer. Create one client and share it.
+/// One client holds ``Configuration/threads`` libcurl multi handles for its whole life, each driven by a dedicated
+/// thread and holding its own pool of keep-alive connections (together at most
+/// ``Configuration/maxConnectionsPerHost`` to each host); requests go to the threads in turn. ``execute(_:)`` may be
+/// called from any task, never blocks a thread while it waits, and cancelling the awaiting task removes the
+/// transfer. Create one client and share it.
 ///
 /// ```swift
 /// let response = try await withHTTPClient(configuration: .init(timeout: .seconds(60))) { client in
@@ -17,17 +20,23 @@
 public final class HTTPClient: Sendable {
     /// The configuration the client was created with.
     public let configuration: Configuration
-    private let loop: CurlMultiLoop
+    private let loops: [CurlMultiLoop]
+    private let nextLoop = Atomic<Int>(0)
 
-    /// Creates a client and starts its thread.
-    /// - Parameter configuration: Timeouts, TLS, HTTP/2 and pool size.
+    /// Creates a client and starts its threads.
+    /// - Parameter configuration: Timeouts, TLS, HTTP/2, pool size and thread count.
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
-        loop = CurlMultiLoop(configuration: configuration)
+        // The connection limit is shared out: a thread for each connection at most, and limits that add up to it.
+        let perHost = max(1, configuration.maxConnectionsPerHost)
+        let count = min(max(1, configuration.threads), perHost)
+        loops = (0..<count).map { index in
+            CurlMultiLoop(configuration: configuration, maxConnectionsPerHost: perHost / count + (index < perHost % count ? 1 : 0))
+        }
     }
 
     deinit {
-        loop.shutdown()
+        for loop in loops { loop.shutdown() }
     }
 
     /// Sends `request` and returns the server's response, whatever its status.
@@ -43,6 +52,7 @@ public final class HTTPClient: Sendable {
             throw HTTPClientError(.other, "Malformed request: \(problem)", request: request)
         }
         let inFlight = InFlightRequest(request)
+        let loop = loops.count == 1 ? loops[0] : loops[nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count]
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 inFlight.start(continuation, on: loop)
@@ -56,7 +66,7 @@ public final class HTTPClient: Sendable {
     /// the client's thread; later calls to ``execute(_:)`` fail the same way. Waits for the thread to end;
     /// idempotent.
     public func shutdown() {
-        loop.shutdown()
+        for loop in loops { loop.shutdown() }
     }
 }
 

@@ -1,4 +1,5 @@
 internal import Logging
+internal import NIOCore
 internal import Pipeline
 internal import PredictorClient
 internal import ServiceLifecycle
@@ -24,7 +25,8 @@ struct RemotePredictors {
                     tls: .init(
                         caBundlePath: config.caBundlePath, clientCertificatePath: config.clientCertificatePath,
                         clientKeyPath: config.clientKeyPath, verify: config.verifyTLS),
-                    maxConnectionsPerHost: config.maxConnections))
+                    maxConnectionsPerHost: config.maxConnections,
+                    threads: options.workers ?? System.coreCount))
             httpClient = client
             return client
         }
