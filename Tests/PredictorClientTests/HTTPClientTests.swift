@@ -37,6 +37,17 @@ func stats(_ server: TestServer) async throws -> Stats {
     }
 }
 
+/// How many hanging requests' connections the server has seen closed, once that is more than none (or 0 after a
+/// second).
+func closedHangs(_ server: TestServer) async throws -> Int {
+    for _ in 0..<100 {
+        let closed = try await stats(server).hang_closed
+        if closed > 0 { return closed }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    return 0
+}
+
 /// Every byte value, `repeats` times over.
 func allByteValues(repeats: Int) -> [UInt8] {
     (0..<(256 * repeats)).map { UInt8(truncatingIfNeeded: $0) }
@@ -293,12 +304,7 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
                 #expect(clock.now - start < .milliseconds(100))
                 #expect(error?.code == .cancelled)
                 // The transfer is gone: the server sees its connection closed.
-                var closed = 0
-                for _ in 0..<100 where closed == 0 {
-                    closed = try await stats(server).hang_closed
-                    if closed == 0 { try await Task.sleep(for: .milliseconds(10)) }
-                }
-                #expect(closed == 1)
+                #expect(try await closedHangs(server) == 1)
                 #expect(try await client.execute(.init(url: server.url("/after"))).status == 200)
             }
         }
@@ -410,12 +416,7 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
                 task.cancel()
                 let error = await clientError { _ = try await task.value }
                 #expect(error?.code == .cancelled)
-                var closed = 0
-                for _ in 0..<100 where closed == 0 {
-                    closed = try await stats(server).hang_closed
-                    if closed == 0 { try await Task.sleep(for: .milliseconds(10)) }
-                }
-                #expect(closed == 1)
+                #expect(try await closedHangs(server) == 1)
             }
         }
     }

@@ -63,7 +63,7 @@ public final class HTTPClient: Sendable {
     }
 
     /// Fails the requests in flight with ``HTTPClientError/Code/cancelled``, closes the pooled connections and stops
-    /// the client's thread; later calls to ``execute(_:)`` fail the same way. Waits for the thread to end;
+    /// the client's threads; later calls to ``execute(_:)`` fail the same way. Waits for the threads to end;
     /// idempotent.
     public func shutdown() {
         for loop in loops { loop.shutdown() }
