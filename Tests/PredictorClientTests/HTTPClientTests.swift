@@ -48,6 +48,25 @@ func closedHangs(_ server: TestServer) async throws -> Int {
     return 0
 }
 
+/// POSTs `count` requests at once, each to `prefix/<index>` with a body of its own; checks that each got its own
+/// path and body back and returns the client ports the server saw.
+func portsOfConcurrentPosts(_ count: Int, to prefix: String, on server: TestServer, with client: HTTPClient) async throws -> Set<Int> {
+    try await withThrowingTaskGroup(of: Int.self) { group in
+        for index in 0..<count {
+            group.addTask {
+                let body = Array("request \(index)".utf8)
+                let echo = try Echo(try await client.execute(.init(method: "POST", url: server.url("\(prefix)/\(index)"), body: body)))
+                #expect(echo.bodyBytes == body)
+                #expect(echo.path == "\(prefix)/\(index)")
+                return echo.client_port
+            }
+        }
+        var ports = Set<Int>()
+        for try await port in group { ports.insert(port) }
+        return ports
+    }
+}
+
 /// Every byte value, `repeats` times over.
 func allByteValues(repeats: Int) -> [UInt8] {
     (0..<(256 * repeats)).map { UInt8(truncatingIfNeeded: $0) }
@@ -328,20 +347,7 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
         let maxConnections = 8
         try await withTestServer { server in
             try await withHTTPClient(configuration: .init(timeout: .seconds(60), maxConnectionsPerHost: maxConnections)) { client in
-                let ports = try await withThrowingTaskGroup(of: Int.self) { group in
-                    for index in 0..<1000 {
-                        group.addTask {
-                            let body = Array("request \(index)".utf8)
-                            let echo = try Echo(try await client.execute(.init(method: "POST", url: server.url("/c/\(index)"), body: body)))
-                            #expect(echo.bodyBytes == body)
-                            #expect(echo.path == "/c/\(index)")
-                            return echo.client_port
-                        }
-                    }
-                    var ports = Set<Int>()
-                    for try await port in group { ports.insert(port) }
-                    return ports
-                }
+                let ports = try await portsOfConcurrentPosts(1000, to: "/c", on: server, with: client)
                 #expect(ports.count <= maxConnections)
             }
             #expect(try await stats(server).connections <= maxConnections + 1)  // + the one of `stats`
@@ -371,19 +377,7 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
         try await withTestServer { server in
             let configuration = HTTPClient.Configuration(timeout: .seconds(60), maxConnectionsPerHost: maxConnections, threads: 3)
             try await withHTTPClient(configuration: configuration) { client in
-                let ports = try await withThrowingTaskGroup(of: Int.self) { group in
-                    for index in 0..<300 {
-                        group.addTask {
-                            let body = Array("request \(index)".utf8)
-                            let echo = try Echo(try await client.execute(.init(method: "POST", url: server.url("/s/\(index)"), body: body)))
-                            #expect(echo.bodyBytes == body)
-                            return echo.client_port
-                        }
-                    }
-                    var ports = Set<Int>()
-                    for try await port in group { ports.insert(port) }
-                    return ports
-                }
+                let ports = try await portsOfConcurrentPosts(300, to: "/s", on: server, with: client)
                 #expect(ports.count >= 3)  // no thread can use another's connections
                 #expect(ports.count <= maxConnections)
             }
@@ -394,14 +388,7 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
     @Test func noMoreThreadsThanConnections() async throws {
         try await withTestServer { server in
             try await withHTTPClient(configuration: .init(maxConnectionsPerHost: 1, threads: 4)) { client in
-                let ports = try await withThrowingTaskGroup(of: Int.self) { group in
-                    for index in 0..<20 {
-                        group.addTask { try Echo(try await client.execute(.init(url: server.url("/one/\(index)")))).client_port }
-                    }
-                    var ports = Set<Int>()
-                    for try await port in group { ports.insert(port) }
-                    return ports
-                }
+                let ports = try await portsOfConcurrentPosts(20, to: "/one", on: server, with: client)
                 #expect(ports.count == 1)
             }
         }
