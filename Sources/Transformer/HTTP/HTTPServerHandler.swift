@@ -32,6 +32,15 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case malformed
     }
 
+    /// A complete request and what its response's framing depends on.
+    private struct Exchange: Sendable {
+        var request: RESTRequest
+        var version: HTTPVersion
+        var keepAlive: Bool
+        /// A `HEAD` request: the response goes without its body.
+        var headOnly: Bool
+    }
+
     private enum State {
         /// Between requests.
         case idle
@@ -52,6 +61,8 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The decoder failed: nothing more is read or answered after the requests before the failure.
     private var malformed = false
     private var executor: EventLoopTaskExecutor?
+    /// The hand-off to the connection's answering task, once the first request came.
+    private var requests: ConnectionRequests<Exchange>?
     private var date = HTTPDate()
 
     /// Creates the handler for one connection.
@@ -61,6 +72,11 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         executor = EventLoopTaskExecutor(eventLoop: context.eventLoop)
+    }
+
+    /// The connection is gone: its answering task ends after the request it is answering.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        requests?.finish()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -210,28 +226,37 @@ final class HTTPServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func answer(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
         let request = RESTRequest(method: head.method, uri: head.uri, headers: head.headers, body: body)
+        let exchange = Exchange(request: request, version: head.version, keepAlive: head.isKeepAlive, headOnly: head.method == .HEAD)
+        if requests == nil { startAnswering(context: context) }
+        requests?.submit(exchange)
+    }
+
+    /// Starts the connection's task: it answers each submitted request in turn and writes the response on the
+    /// connection's event loop, until the connection is gone.
+    private func startAnswering(context: ChannelHandlerContext) {
+        let requests = ConnectionRequests<Exchange>()
+        self.requests = requests
         let responder = self.responder
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
-        let keepAlive = head.isKeepAlive
-        let version = head.version
-        let headOnly = head.method == .HEAD
         Task(executorPreference: executor) {
-            let response = await responder.respond(to: request)
-            if bound.eventLoop.inEventLoop {
-                bound.value.handler.write(response, version: version, keepAlive: keepAlive, headOnly: headOnly, context: bound.value.context)
-            } else {
-                bound.eventLoop.execute {
-                    bound.value.handler.write(response, version: version, keepAlive: keepAlive, headOnly: headOnly, context: bound.value.context)
+            while let exchange = await requests.next() {
+                let response = await responder.respond(to: exchange.request)
+                if bound.eventLoop.inEventLoop {
+                    bound.value.handler.write(response, for: exchange, context: bound.value.context)
+                } else {
+                    bound.eventLoop.execute {
+                        bound.value.handler.write(response, for: exchange, context: bound.value.context)
+                    }
                 }
             }
         }
     }
 
     /// Writes the answer of the request being answered; the connection is then idle (or closes).
-    private func write(_ response: RESTResponse, version: HTTPVersion, keepAlive: Bool, headOnly: Bool, context: ChannelHandlerContext) {
+    private func write(_ response: RESTResponse, for exchange: Exchange, context: ChannelHandlerContext) {
         state = .idle
-        let close = !keepAlive || quiescing
-        send(response, version: version, close: close, headOnly: headOnly, context: context)
+        let close = !exchange.keepAlive || quiescing
+        send(response, version: exchange.version, close: close, headOnly: exchange.headOnly, context: context)
         if !close { drainPending(context: context) }
     }
 
