@@ -249,6 +249,53 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
         }
     }
 
+    /// One connection and so one easy handle for all of them: each request's method and body are its own, whatever
+    /// the request before it on the handle set.
+    @Test func aReusedHandleCarriesNothingOverFromItsLastRequest() async throws {
+        let payload = Array("payload".utf8)
+        let segments = Parts(parts: [Array("seg".utf8), [], Array("mented".utf8)])
+        var steps: [(request: HTTPClient.Request, method: String, body: [UInt8])] = []
+        func add(_ method: String, _ body: HTTPClient.Request.Body?, expected: [UInt8]) {
+            var request = HTTPClient.Request(method: method, url: "", headers: [("Content-Type", "application/octet-stream")])
+            request.body = body
+            steps.append((request, method, expected))
+        }
+        add("POST", .bytes(payload), expected: payload)
+        add("GET", nil, expected: [])
+        add("HEAD", nil, expected: [])
+        add("POST", .segments(segments), expected: Array("segmented".utf8))
+        add("DELETE", nil, expected: [])
+        add("PUT", .segments(segments), expected: Array("segmented".utf8))
+        add("HEAD", nil, expected: [])
+        add("POST", nil, expected: [])
+        add("PATCH", .bytes(payload), expected: payload)
+        add("GET", nil, expected: [])
+        add("POST", .bytes([]), expected: [])
+        try await withTestServer { server in
+            try await withHTTPClient(configuration: .init(maxConnectionsPerHost: 1)) { client in
+                var ports = Set<Int>()
+                for (index, step) in steps.enumerated() {
+                    var request = step.request
+                    request.url = server.url("/reuse/\(index)")
+                    let response = try await client.execute(request)
+                    #expect(response.status == 200)
+                    if step.method == "HEAD" {
+                        #expect(response.value(forHeader: "x-method") == "HEAD", "step \(index)")
+                        #expect(response.body.readableBytes == 0, "step \(index)")
+                        continue
+                    }
+                    let echo = try Echo(response)
+                    #expect(echo.method == step.method, "step \(index)")
+                    #expect(echo.path == "/reuse/\(index)")
+                    #expect(echo.bodyBytes == step.body, "step \(index)")
+                    #expect(echo.header("content-length") == (step.request.body == nil && step.method != "POST" ? [] : ["\(step.body.count)"]), "step \(index)")
+                    ports.insert(echo.client_port)
+                }
+                #expect(ports.count == 1)
+            }
+        }
+    }
+
     @Test func connectionRefusedIsConnectionFailed() async throws {
         let port = try freePort()
         let url = "http://127.0.0.1:\(port)/v1/models/m:predict"

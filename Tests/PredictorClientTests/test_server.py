@@ -64,6 +64,14 @@ class Handler(BaseHTTPRequestHandler):
     def do_PATCH(self):
         self.handle_any()
 
+    def do_HEAD(self):
+        # The head a GET of the same path would get, without the body.
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "2")
+        self.send_header("X-Method", self.command)
+        self.end_headers()
+
     def handle_any(self):
         global hang_closed
         url = urlsplit(self.path)

@@ -1,7 +1,8 @@
 internal import CCurl
 
-/// A libcurl easy handle and its error buffer, reused across transfers by ``CurlMultiDriver`` (a handle's
-/// allocations outlive `curl_easy_reset`). Used only on the loop thread.
+/// A libcurl easy handle and its error buffer, reused across transfers by ``CurlMultiDriver``: the options common
+/// to all of a client's transfers are set once (``CurlTransfer/prepare(_:_:)``), the request's own on each transfer.
+/// Used only on the loop thread.
 struct CurlEasyHandle {
     /// The `CURL *`.
     let raw: UnsafeMutableRawPointer
@@ -14,13 +15,6 @@ struct CurlEasyHandle {
         self.raw = raw
         errorBuffer = .allocate(capacity: ccurl_error_size())
         errorBuffer.initialize(repeating: 0, count: ccurl_error_size())
-    }
-
-    /// Clears every option of the previous transfer and points the error buffer at this handle's again.
-    func reset() {
-        curl_easy_reset(raw)
-        errorBuffer[0] = 0
-        _ = ccurl_easy_setopt_pointer(raw, CURLOPT_ERRORBUFFER, errorBuffer)
     }
 
     /// What libcurl wrote into the error buffer, without a trailing newline; empty when it wrote nothing.

@@ -125,17 +125,24 @@ final class CurlMultiDriver {
         if let idle = idleHandles.popLast() {
             easy = idle
         } else if let fresh = CurlEasyHandle() {
+            let prepared = CurlTransfer.prepare(fresh, loop.settings)
+            guard prepared == CURLE_OK else {
+                let error = HTTPClientError(result: prepared, errorText: fresh.errorText, request: request.request)
+                fresh.destroy()
+                request.complete(.failure(error))
+                return
+            }
             easy = fresh
         } else {
             request.complete(.failure(HTTPClientError(.other, "Out of memory creating a libcurl handle", request: request.request)))
             return
         }
-        easy.reset()
         let transfer = CurlTransfer(request, easy: easy)
-        let configured = transfer.configure(loop.settings)
+        let configured = transfer.configure()
         guard configured == CURLE_OK else {
+            // Some of this request's options may be set and others not: the handle is not reused.
             let error = HTTPClientError(result: configured, errorText: easy.errorText, request: request.request)
-            recycle(easy)
+            easy.destroy()
             request.complete(.failure(error))
             return
         }

@@ -56,12 +56,14 @@ final class CurlTransfer {
     /// The easy handle, returned to the driver's pool when the transfer ends.
     let easy: CurlEasyHandle
     private var headerList: UnsafeMutablePointer<curl_slist>?
-    private var responseHeaders: [(name: String, value: String)] = []
+    /// The header lines of the response, without its status line.
+    private var responseHeaderLines: [UInt8] = []
     private var responseBody = ByteBuffer()
     /// Where libcurl reads a segmented body next.
     private var uploadOffset = 0
 
-    /// A transfer of `inFlight`'s request on `easy`, a freshly reset handle; ``configure(_:)`` sets its options.
+    /// A transfer of `inFlight`'s request on `easy`, a handle ``prepare(_:_:)`` set up; ``configure()`` sets the
+    /// request's options.
     init(_ inFlight: InFlightRequest, easy: CurlEasyHandle) {
         self.inFlight = inFlight
         self.easy = easy
@@ -79,24 +81,23 @@ final class CurlTransfer {
         Unmanaged<CurlTransfer>.fromOpaque(pointer).takeUnretainedValue()
     }
 
-    /// Sets every option of the request on the easy handle; returns the first option libcurl refused.
-    func configure(_ settings: Settings) -> CURLcode {
+    /// Sets the options that are the same for every transfer of a client on a new easy handle, once: the
+    /// callbacks, socket and TLS options, timeouts and the HTTP version. Returns the first option libcurl refused.
+    /// (Resetting the handle and setting them again for every transfer cost about 10k instructions per request.)
+    static func prepare(_ easy: CurlEasyHandle, _ settings: Settings) -> CURLcode {
         let raw = easy.raw
-        let request = inFlight.request
         var result = CURLE_OK
         func check(_ code: CURLcode) { if result == CURLE_OK { result = code } }
         func set(_ option: CURLoption, _ value: Int) { check(ccurl_easy_setopt_long(raw, option, value)) }
         func set(_ option: CURLoption, _ value: String) { check(value.withCString { ccurl_easy_setopt_string(raw, option, $0) }) }
 
-        set(CURLOPT_URL, request.url)
+        check(ccurl_easy_setopt_pointer(raw, CURLOPT_ERRORBUFFER, easy.errorBuffer))
         set(CURLOPT_NOSIGNAL, 1)
         set(CURLOPT_TCP_KEEPALIVE, 1)
         // Larger socket writes than libcurl's 64 KiB default: a 1 MB tensor goes out in 4 sends. (A larger receive
         // buffer, CURLOPT_BUFFERSIZE, breaks the next transfer on a reused handle after a reset connection in
         // libcurl 7.88 with CURLE_BAD_FUNCTION_ARGUMENT, so it stays at its default.)
         set(CURLOPT_UPLOAD_BUFFERSIZE, 256 << 10)
-        check(ccurl_easy_setopt_pointer(raw, CURLOPT_PRIVATE, opaque))
-        check(ccurl_easy_setopt_pointer(raw, CURLOPT_WRITEDATA, opaque))
         check(
             ccurl_easy_setopt_write_callback(raw) { data, size, count, user in
                 let length = size * count
@@ -105,7 +106,6 @@ final class CurlTransfer {
                 }
                 return length
             })
-        check(ccurl_easy_setopt_pointer(raw, CURLOPT_HEADERDATA, opaque))
         check(
             ccurl_easy_setopt_header_callback(raw) { data, size, count, user in
                 let length = size * count
@@ -113,6 +113,18 @@ final class CurlTransfer {
                     CurlTransfer.from(user).receivedHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
                 }
                 return length
+            })
+        // Used by segmented bodies only; their data pointers are set per transfer.
+        check(
+            ccurl_easy_setopt_read_callback(raw) { data, size, count, user in
+                guard let data, let user else { return 0 }
+                return CurlTransfer.from(user).readBody(into: UnsafeMutableRawBufferPointer(start: data, count: size * count))
+            })
+        check(
+            ccurl_easy_setopt_seek_callback(raw) { user, offset, origin in
+                guard let user, origin == 0 /* SEEK_SET */, offset >= 0 else { return 2 }  // CURL_SEEKFUNC_CANTSEEK
+                CurlTransfer.from(user).uploadOffset = Int(offset)
+                return 0  // CURL_SEEKFUNC_OK
             })
 
         if settings.environmentHasNoProxy {
@@ -139,6 +151,28 @@ final class CurlTransfer {
             set(CURLOPT_SSL_VERIFYPEER, 0)
             set(CURLOPT_SSL_VERIFYHOST, 0)
         }
+        return result
+    }
+
+    /// Sets the options of this transfer's request on its handle, one ``prepare(_:_:)`` set up: URL, callback data,
+    /// header fields, method and body. Every one of them is set each time, so nothing of the handle's previous
+    /// transfer carries over. Returns the first option libcurl refused.
+    func configure() -> CURLcode {
+        let raw = easy.raw
+        let request = inFlight.request
+        var result = CURLE_OK
+        func check(_ code: CURLcode) { if result == CURLE_OK { result = code } }
+        func set(_ option: CURLoption, _ value: Int) { check(ccurl_easy_setopt_long(raw, option, value)) }
+        func set(_ option: CURLoption, _ value: String) { check(value.withCString { ccurl_easy_setopt_string(raw, option, $0) }) }
+
+        easy.errorBuffer[0] = 0
+        set(CURLOPT_URL, request.url)
+        let opaque = self.opaque
+        check(ccurl_easy_setopt_pointer(raw, CURLOPT_PRIVATE, opaque))
+        check(ccurl_easy_setopt_pointer(raw, CURLOPT_WRITEDATA, opaque))
+        check(ccurl_easy_setopt_pointer(raw, CURLOPT_HEADERDATA, opaque))
+        check(ccurl_easy_setopt_pointer(raw, CURLOPT_READDATA, opaque))
+        check(ccurl_easy_setopt_pointer(raw, CURLOPT_SEEKDATA, opaque))
 
         // Header fields. An empty `Expect:` stops libcurl from sending `Expect: 100-continue` on bodies over 1 MiB
         // (its EXPECT_100_THRESHOLD; it never does for smaller bodies of known length) and then waiting a second for
@@ -159,27 +193,20 @@ final class CurlTransfer {
         if !hasContentType { appendHeader("Content-Type:") }
         check(ccurl_easy_setopt_pointer(raw, CURLOPT_HTTPHEADER, headerList))
 
-        // Method and body. `CURLOPT_POSTFIELDS` does not copy: the body's storage is owned by `inFlight`, which
-        // this transfer keeps alive until libcurl is done with it, and an array that is never mutated does not
-        // move its elements, so the pointer stays valid after `withUnsafeBytes` returns. A segmented body is read
-        // through `CURLOPT_READFUNCTION`, straight from its parts into libcurl's upload buffer; the seek callback
-        // lets libcurl send it again (on a kept-alive connection the server had closed, say).
+        // Method and body. First back to a plain GET: no body pointer, no custom method, not HEAD (the order
+        // matters: setting `CURLOPT_POSTFIELDS` makes the method POST, `CURLOPT_HTTPGET` makes it GET again).
+        // `CURLOPT_POSTFIELDS` does not copy: the body's storage is owned by `inFlight`, which this transfer keeps
+        // alive until libcurl is done with it, and an array that is never mutated does not move its elements, so
+        // the pointer stays valid after `withUnsafeBytes` returns. A segmented body is read through the read
+        // callback, straight from its parts into libcurl's upload buffer; the seek callback lets libcurl send it
+        // again (on a kept-alive connection the server had closed, say).
+        set(CURLOPT_NOBODY, 0)
+        check(ccurl_easy_setopt_pointer(raw, CURLOPT_POSTFIELDS, nil))
+        set(CURLOPT_HTTPGET, 1)
+        check(ccurl_easy_setopt_string(raw, CURLOPT_CUSTOMREQUEST, nil))
         if case .segments(let segments) = request.body {
             set(CURLOPT_POST, 1)
             check(ccurl_easy_setopt_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(segments.count)))
-            check(ccurl_easy_setopt_pointer(raw, CURLOPT_READDATA, opaque))
-            check(
-                ccurl_easy_setopt_read_callback(raw) { data, size, count, user in
-                    guard let data, let user else { return 0 }
-                    return CurlTransfer.from(user).readBody(into: UnsafeMutableRawBufferPointer(start: data, count: size * count))
-                })
-            check(ccurl_easy_setopt_pointer(raw, CURLOPT_SEEKDATA, opaque))
-            check(
-                ccurl_easy_setopt_seek_callback(raw) { user, offset, origin in
-                    guard let user, origin == 0 /* SEEK_SET */, offset >= 0 else { return 2 }  // CURL_SEEKFUNC_CANTSEEK
-                    CurlTransfer.from(user).uploadOffset = Int(offset)
-                    return 0  // CURL_SEEKFUNC_OK
-                })
             if request.method != "POST" { set(CURLOPT_CUSTOMREQUEST, request.method) }
         } else if case .bytes(let body) = request.body {
             check(ccurl_easy_setopt_off_t(raw, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
@@ -192,7 +219,7 @@ final class CurlTransfer {
         } else {
             switch request.method {
             case "GET":
-                set(CURLOPT_HTTPGET, 1)
+                break
             case "HEAD":
                 set(CURLOPT_NOBODY, 1)
             case "POST":
@@ -221,29 +248,42 @@ final class CurlTransfer {
     }
 
     /// One header line as libcurl delivers it, CRLF included. A status line starts a new header block (after a
-    /// 1xx interim response only the final block is kept); a `Content-Length` sizes the body buffer up front.
+    /// 1xx interim response only the final block is kept); a `Content-Length` sizes the body buffer up front. The
+    /// lines are kept as bytes (``HTTPClient/Response`` reads them when asked).
     private func receivedHeaderLine(_ line: UnsafeRawBufferPointer) {
-        var end = line.count
-        while end > 0, line[end - 1] == UInt8(ascii: "\n") || line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        guard end > 0 else { return }
-        if end >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
+        guard line.count > 2 else { return }  // the empty line after the head
+        if line.count >= 5, line[0] == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[2] == UInt8(ascii: "T"),
             line[3] == UInt8(ascii: "P"), line[4] == UInt8(ascii: "/")
         {
-            responseHeaders.removeAll(keepingCapacity: true)
+            responseHeaderLines.removeAll(keepingCapacity: true)
             return
         }
-        guard let colon = line[..<end].firstIndex(of: UInt8(ascii: ":")) else { return }
-        var start = colon + 1
-        while start < end, line[start] == UInt8(ascii: " ") || line[start] == UInt8(ascii: "\t") { start += 1 }
-        var stop = end
-        while stop > start, line[stop - 1] == UInt8(ascii: " ") || line[stop - 1] == UInt8(ascii: "\t") { stop -= 1 }
-        let name = String(asciiLowercasing: UnsafeRawBufferPointer(rebasing: line[..<colon]))
-        let value = String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<stop]), as: UTF8.self)
-        if name == "content-length", let length = Int(value), length > 0, responseBody.readableBytes == 0 {
+        if responseHeaderLines.capacity == 0 { responseHeaderLines.reserveCapacity(1024) }
+        responseHeaderLines.append(contentsOf: line)
+        if responseBody.readableBytes == 0, let length = Self.contentLength(in: line), length > 0 {
             responseBody.reserveCapacity(min(length, 1 << 28))
         }
-        responseHeaders.append((name: name, value: value))
     }
+
+    /// The value of a `Content-Length` line (name in any case), or `nil` for another line or a value that is not
+    /// a decimal number.
+    private static func contentLength(in line: UnsafeRawBufferPointer) -> Int? {
+        let name = Self.contentLengthName
+        guard line.count > name.count, line[name.count] == UInt8(ascii: ":") else { return nil }
+        for index in 0..<name.count where line[index] | 0x20 != name[index] { return nil }
+        var cursor = name.count + 1
+        while cursor < line.count, line[cursor] == UInt8(ascii: " ") || line[cursor] == UInt8(ascii: "\t") { cursor += 1 }
+        var value = 0
+        let first = cursor
+        while cursor < line.count, line[cursor] &- UInt8(ascii: "0") < 10, value < 1 << 40 {
+            value = value * 10 + Int(line[cursor] &- UInt8(ascii: "0"))
+            cursor += 1
+        }
+        return cursor > first ? value : nil
+    }
+
+    /// `content-length` in lower case; `-` is unchanged by the `| 0x20` that lower-cases a letter.
+    private static let contentLengthName = Array("content-length".utf8)
 
     /// The outcome of the transfer once libcurl reports it done with `result`. Moves the collected response out.
     func finish(_ result: CURLcode) -> Result<HTTPClient.Response, HTTPClientError> {
@@ -252,8 +292,8 @@ final class CurlTransfer {
         }
         var status = 0
         _ = ccurl_easy_getinfo_long(easy.raw, CURLINFO_RESPONSE_CODE, &status)
-        let response = HTTPClient.Response(status: status, headers: responseHeaders, body: responseBody)
-        responseHeaders = []
+        let response = HTTPClient.Response(status: status, headerLines: responseHeaderLines, body: responseBody)
+        responseHeaderLines = []
         responseBody = ByteBuffer()
         return .success(response)
     }
