@@ -288,7 +288,9 @@ func clientError(_ body: () async throws -> Void) async -> HTTPClientError? {
                     #expect(echo.method == step.method, "step \(index)")
                     #expect(echo.path == "/reuse/\(index)")
                     #expect(echo.bodyBytes == step.body, "step \(index)")
-                    #expect(echo.header("content-length") == (step.request.body == nil && step.method != "POST" ? [] : ["\(step.body.count)"]), "step \(index)")
+                    #expect(
+                        echo.header("content-length") == (step.request.body == nil && step.method != "POST" ? [] : ["\(step.body.count)"]),
+                        "step \(index)")
                     ports.insert(echo.client_port)
                 }
                 #expect(ports.count == 1)

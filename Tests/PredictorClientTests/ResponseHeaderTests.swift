@@ -12,7 +12,8 @@ import Testing
     @Test func fieldsHaveLowerCasedNamesAndTrimmedValuesInOrder() {
         let response = HTTPClient.Response(status: 200, headerLines: Self.lines, body: ByteBuffer())
         let fields = response.headers.map { "\($0.name)=\($0.value)" }
-        #expect(fields == ["content-type=application/json", "x-spaced=padded value", "empty=", "inference-header-content-length=42", "x-spaced=second"])
+        #expect(
+            fields == ["content-type=application/json", "x-spaced=padded value", "empty=", "inference-header-content-length=42", "x-spaced=second"])
     }
 
     @Test func lookupIgnoresCaseAndTakesTheFirstField() {
