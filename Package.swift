@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "iris-classifier", targets: ["iris-classifier"]),
         .executable(name: "identity-transformer", targets: ["identity-transformer"]),
         .executable(name: "iris-text-transformer", targets: ["iris-text-transformer"]),
+        .executable(name: "forward-floor", targets: ["forward-floor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -133,6 +134,19 @@ let package = Package(
             dependencies: ["Transformer", "Pipeline", "InferenceProtocol"],
             path: "examples/transformers/iris-text-transformer",
             exclude: [],
+            swiftSettings: strictSettings
+        ),
+        // Not an example: the measuring stick of scripts/bench's system (e), a byte-for-byte forwarder over the same
+        // SwiftNIO server side and libcurl client (no codecs, no call chain); see the file's header.
+        .executableTarget(
+            name: "forward-floor",
+            dependencies: [
+                "PredictorClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Benchmarks/forward-floor",
             swiftSettings: strictSettings
         ),
         .testTarget(
