@@ -54,7 +54,8 @@ struct UsageError: Error {
     var message: String
 }
 
-/// Runs a task's jobs on one event loop (as identity-transformer's requests do).
+/// Runs a task's jobs on one event loop, as Transformer's `EventLoopTaskExecutor` does for identity-transformer's
+/// requests (a copy: that one is internal to the product, and NIO has no public single-loop task executor).
 final class LoopExecutor: TaskExecutor {
     let eventLoop: any EventLoop
 
