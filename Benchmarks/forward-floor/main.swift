@@ -6,11 +6,16 @@
 // in identity-transformer. What separates identity-transformer from this is its own work; what separates this from
 // an nginx proxy is the design.
 //
-//   forward-floor --http_port PORT --predictor_host HOST:PORT [--bind_address ADDRESS] [--workers N]
+//   forward-floor --http_port PORT --predictor_host HOST:PORT [--bind_address ADDRESS] [--workers N] [--client C]
 //
-// Forwards `content-type` and `inference-header-content-length` both ways. Each connection's requests are answered by
-// one task on its event loop, in turn (no pipelining: a request that arrives before the previous answer waits). A predictor that cannot be reached
-// gets 502 with the client's error as the body. A GET (the harness's readiness probe) gets 200 `{}` at once.
+// Forwards `content-type` and `inference-header-content-length` both ways. Each connection's requests are answered in
+// turn (no pipelining: a request that arrives before the previous answer waits). A predictor that cannot be reached
+// gets 502 with the error as the body. A GET (the harness's readiness probe) gets 200 `{}` at once.
+//
+// `--client libcurl` (the default) is the design: one task per connection on its event loop awaits the libcurl
+// HTTPClient, whose transfers run on libcurl threads. `--client nio` is what the design rules out, measured for
+// comparison (scripts/bench system (f)): each inbound connection gets one kept-alive connection to the predictor on
+// its own event loop, with NIO's HTTP/1.1 client codec; no task, no other thread, no libcurl.
 
 import Glibc
 import NIOCore
@@ -24,6 +29,8 @@ struct Options {
     var bindAddress = "127.0.0.1"
     var predictorHost = ""
     var workers = System.coreCount
+    /// `libcurl` or `nio`.
+    var client = "libcurl"
 
     init(_ arguments: [String]) throws(UsageError) {
         var index = 1
@@ -36,6 +43,8 @@ struct Options {
             case "--bind_address": bindAddress = value
             case "--predictor_host": predictorHost = value
             case "--workers": workers = max(1, try Self.integer(name, value))
+            case "--client" where value == "libcurl" || value == "nio": client = value
+            case "--client": throw UsageError(message: "--client is libcurl or nio, not \(value)")
             default: throw UsageError(message: "unknown flag \(name)")
             }
             index += 2
@@ -46,6 +55,33 @@ struct Options {
     private static func integer(_ name: String, _ value: String) throws(UsageError) -> Int {
         guard let number = Int(value) else { throw UsageError(message: "\(name) must be an integer, not \(value)") }
         return number
+    }
+}
+
+/// `--client nio`: collects each answer on the predictor connection and hands it to the inbound connection (both on
+/// the same event loop). A predictor that closes the connection fails the request in flight with 502.
+final class UpstreamHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPClientResponsePart
+
+    /// Called on the loop with each complete answer.
+    var onAnswer: ((ForwardHandler.Answer) -> Void)?
+    private var answer: ForwardHandler.Answer?
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            let headers = ForwardHandler.forwardedHeaders.compactMap { name in head.headers.first(name: name).map { (name, $0) } }
+            answer = ForwardHandler.Answer(status: Int(head.status.code), headers: headers, body: ByteBuffer())
+        case .body(var part):
+            answer?.body.writeBuffer(&part)
+        case .end:
+            if let answer { onAnswer?(answer) }
+            answer = nil
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        onAnswer?(ForwardHandler.Answer(status: 502, headers: [], body: ByteBuffer(string: "predictor closed the connection")))
     }
 }
 
@@ -88,20 +124,30 @@ final class ForwardHandler: ChannelInboundHandler {
         var body: ByteBuffer
     }
 
-    private static let forwardedHeaders = ["content-type", "inference-header-content-length"]
+    static let forwardedHeaders = ["content-type", "inference-header-content-length"]
     private let client: HTTPClient
     private let baseURL: String
+    /// `--client nio`: the predictor's host and port; nil for libcurl.
+    private let upstreamAddress: (host: String, port: Int)?
+    /// `--client nio`: this connection's connection to the predictor, once connected.
+    private var upstream: (any Channel)?
+    /// `--client nio`: requests waiting for the connection or for the answer before them, and whether each keeps
+    /// the client's connection alive (the first is the one in flight once `upstream` is set).
+    private var upstreamQueue: [(head: HTTPRequestHead, body: ByteBuffer, keepAlive: Bool)] = []
+    private var upstreamBusy = false
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     private var exchanges: AsyncStream<Exchange>.Continuation?
 
-    init(client: HTTPClient, baseURL: String) {
+    init(client: HTTPClient, baseURL: String, upstreamAddress: (host: String, port: Int)?) {
         self.client = client
         self.baseURL = baseURL
+        self.upstreamAddress = upstreamAddress
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         exchanges?.finish()
+        upstream?.close(promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -118,6 +164,10 @@ final class ForwardHandler: ChannelInboundHandler {
                 write(
                     Answer(status: 200, headers: [("content-type", "application/json")], body: ByteBuffer(string: "{}")),
                     keepAlive: requestHead.isKeepAlive, context: context)
+                return
+            }
+            if let upstreamAddress {
+                forwardOverNIO(requestHead, keepAlive: requestHead.isKeepAlive, to: upstreamAddress, context: context)
                 return
             }
             var request = HTTPClient.Request(method: "POST", url: baseURL + requestHead.uri, body: Array(body.readableBytesView))
@@ -151,6 +201,70 @@ final class ForwardHandler: ChannelInboundHandler {
             } else {
                 bound.eventLoop.execute { bound.value.handler.write(answer, keepAlive: exchange.keepAlive, context: bound.value.context) }
             }
+        }
+    }
+
+    /// `--client nio`: queues the request for this connection's predictor connection (connecting it first).
+    private func forwardOverNIO(
+        _ requestHead: HTTPRequestHead, keepAlive: Bool, to address: (host: String, port: Int), context: ChannelHandlerContext
+    ) {
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: requestHead.uri)
+        head.headers.add(name: "host", value: "\(address.host):\(address.port)")
+        for name in Self.forwardedHeaders {
+            if let value = requestHead.headers.first(name: name) { head.headers.add(name: name, value: value) }
+        }
+        head.headers.add(name: "content-length", value: String(body.readableBytes))
+        upstreamQueue.append((head, body, keepAlive))
+        body = ByteBuffer()
+        if upstream != nil {
+            sendNextUpstream()
+        } else if upstreamQueue.count == 1 {
+            connectUpstream(to: address, context: context)
+        }
+    }
+
+    private func connectUpstream(to address: (host: String, port: Int), context: ChannelHandlerContext) {
+        ClientBootstrap(group: context.eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
+                }
+            }
+            .connect(host: address.host, port: address.port)
+            .assumeIsolated()
+            .whenComplete { result in
+                switch result {
+                case .success(let channel):
+                    guard let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) else { return }
+                    handler.onAnswer = { answer in self.upstreamAnswered(answer, context: context) }
+                    self.upstream = channel
+                    self.sendNextUpstream()
+                case .failure(let error):
+                    self.upstreamAnswered(Answer(status: 502, headers: [], body: ByteBuffer(string: "\(error)")), context: context)
+                }
+            }
+    }
+
+    private func sendNextUpstream() {
+        guard !upstreamBusy, let upstream, let next = upstreamQueue.first else { return }
+        upstreamBusy = true
+        upstream.write(HTTPClientRequestPart.head(next.head), promise: nil)
+        upstream.write(HTTPClientRequestPart.body(.byteBuffer(next.body)), promise: nil)
+        upstream.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+    }
+
+    /// The answer to the first queued request (or 502 for all of them when the predictor's connection failed).
+    private func upstreamAnswered(_ answer: Answer, context: ChannelHandlerContext) {
+        guard !upstreamQueue.isEmpty else { return }
+        let done = upstreamQueue.removeFirst()
+        upstreamBusy = false
+        write(answer, keepAlive: done.keepAlive, context: context)
+        if upstream == nil {  // connecting failed: the rest fail too
+            while !upstreamQueue.isEmpty { upstreamAnswered(answer, context: context) }
+        } else {
+            sendNextUpstream()
         }
     }
 
@@ -188,13 +302,17 @@ do {
     options = try Options(CommandLine.arguments)
 } catch {
     print("forward-floor: \(error.message)")
-    print("usage: forward-floor --http_port PORT --predictor_host HOST:PORT [--bind_address ADDRESS] [--workers N]")
+    print("usage: forward-floor --http_port PORT --predictor_host HOST:PORT [--bind_address ADDRESS] [--workers N] [--client libcurl|nio]")
     exit(2)
 }
 
 let group = MultiThreadedEventLoopGroup(numberOfThreads: options.workers)
 let client = HTTPClient(configuration: .init(timeout: .seconds(60), maxConnectionsPerHost: 64, threads: options.workers))
 let baseURL = "http://\(options.predictorHost)"
+let upstreamAddress: (host: String, port: Int)? =
+    options.client == "nio"
+    ? (String(options.predictorHost.split(separator: ":").first ?? ""), Int(options.predictorHost.split(separator: ":").last ?? "") ?? 80)
+    : nil
 let server = try await ServerBootstrap(group: group)
     .serverChannelOption(.backlog, value: 1024)
     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -202,10 +320,10 @@ let server = try await ServerBootstrap(group: group)
     .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-            try channel.pipeline.syncOperations.addHandler(ForwardHandler(client: client, baseURL: baseURL))
+            try channel.pipeline.syncOperations.addHandler(ForwardHandler(client: client, baseURL: baseURL, upstreamAddress: upstreamAddress))
         }
     }
     .bind(host: options.bindAddress, port: options.port)
     .get()
-print("forward-floor listening on \(options.bindAddress):\(options.port), forwarding to \(baseURL)")
+print("forward-floor listening on \(options.bindAddress):\(options.port), forwarding to \(baseURL) over \(options.client)")
 try await server.closeFuture.get()

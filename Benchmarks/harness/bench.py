@@ -591,10 +591,10 @@ class Harness:
         s.port, s.grpc_port = port, gport
         return s
 
-    def forward_floor(self, name, backend_port):
+    def forward_floor(self, name, backend_port, client="libcurl"):
         port = free_port()
         cmd = [os.path.join(self.bin, "forward-floor"), "--http_port", str(port), "--bind_address", "127.0.0.1",
-               "--predictor_host", f"127.0.0.1:{backend_port}"]
+               "--predictor_host", f"127.0.0.1:{backend_port}", "--client", client]
         if self.args.swift_workers:
             cmd += ["--workers", str(self.args.swift_workers)]
         s = Server(name, cmd, self.logs)
@@ -714,14 +714,15 @@ class Harness:
                     self.peak_transformer["d"] = max(self.peak_transformer.get("d", 0), s.hwm_kb() / KB)
                 finally:
                     s.stop()
-                if proto != "grpc":
-                    s = self.forward_floor(f"forward-floor-{proto}-{size}", bport)
+                floors = [("e", "libcurl", "(e) floor: NIO + libcurl byte forwarder"),
+                          ("f", "nio", "(f) floor without libcurl: NIO client on the same loop")]
+                for system, client, label in floors if proto != "grpc" else []:
+                    s = self.forward_floor(f"forward-floor-{client}-{proto}-{size}", bport, client)
                     try:
                         wait_ready(s, s.port, "/v2/health/ready")
                         self.verify_http(s.port, req, "v1" if proto == "v1" else "v2")
                         for conns in CONNS:
-                            self.row("transformer", "e", "(e) floor: NIO + libcurl byte forwarder", req, conns, s.port,
-                                     s, self.backend)
+                            self.row("transformer", system, label, req, conns, s.port, s, self.backend)
                     finally:
                         s.stop()
 
@@ -803,7 +804,7 @@ def find(rows, section, system, proto, size, conns):
 def add_ratios(rows):
     for r in rows:
         r["x_b_rps"] = r["x_b_p99"] = r["x_c_rps"] = r["x_c_p99"] = float("nan")
-        if r["section"] == "transformer" and r["system"] in ("c", "d", "e"):
+        if r["section"] == "transformer" and r["system"] in ("c", "d", "e", "f"):
             bproto = r["proto"] if r["proto"] != "grpc" else ("v2" if r["size"] == "small" else "v2bin")
             b = find(rows, "transformer", "b", bproto, r["size"], r["conns"])
             if b and b["rps"]:
@@ -1015,10 +1016,10 @@ def chart(rows, path, title):
     heights = [max(2.0, 0.28 * sum(1 for r in rows if r["section"] == g[0] and r["size"] == g[1]) + 1.0) for g in groups]
     fig, axes = plt.subplots(len(groups), 2, figsize=(15, sum(heights) + 1), squeeze=False,
                              gridspec_kw={"height_ratios": heights})
-    colors = {"a": "#9e9e9e", "b": "#2e7d32", "c": "#c62828", "d": "#1565c0", "e": "#7e57c2", "swift": "#1565c0",
-              "kserve": "#c62828", "mlserver": "#ef6c00"}
+    colors = {"a": "#9e9e9e", "b": "#2e7d32", "c": "#c62828", "d": "#1565c0", "e": "#7e57c2", "f": "#00838f",
+              "swift": "#1565c0", "kserve": "#c62828", "mlserver": "#ef6c00"}
     short = {"a": "direct", "b": "nginx proxy", "c": "Python KServe", "d": "swift-kserve", "e": "floor (NIO + libcurl)",
-             "swift": "swift-kserve", "kserve": "Python KServe", "mlserver": "MLServer"}
+             "f": "floor (NIO client)", "swift": "swift-kserve", "kserve": "Python KServe", "mlserver": "MLServer"}
     for gi, (section, size, name) in enumerate(groups):
         sel = [r for r in rows if r["section"] == section and r["size"] == size]
         labels = [f"{short[r['system']]} · {PROTO_NAMES[r['proto']]} · c{r['conns']}" for r in sel]
@@ -1089,7 +1090,10 @@ def write_docs(args, rows, memory, bars, machine, date, vers, png_rel):
         "transformer, identity `preprocess` / `postprocess`, one worker, uvloop, no access or latency log; "
         "(d) `identity-transformer` (built by `scripts/build-release`; default workers = one event loop per core, no access or latency log); "
         "(e) `forward-floor` (Benchmarks/forward-floor): the same SwiftNIO server side and libcurl client as (d), forwarding each "
-        "body byte for byte, with no routing, codecs, call chain, metrics or logs: the cheapest transformer this design allows. "
+        "body byte for byte, with no routing, codecs, call chain, metrics or logs: the cheapest transformer this design allows; "
+        "(f) `forward-floor --client nio`: the same, but with what the design rules out, an HTTP/1.1 client on each "
+        "connection's own event loop (NIO's client codec, one kept-alive predictor connection per client connection) "
+        "instead of libcurl. "
         "MLServer: custom echo runtime, `parallel_workers: 0`, no metrics, no gzip, `debug: false`.",
         "- **Columns:** CPU µs/req = utime + stime of the server's processes (`/proc/<pid>/stat`) over the row ÷ "
         "successful requests (for (a), nginx itself; for (b), the proxy only). ×(b), ×(c) = this row ÷ the same "
