@@ -216,6 +216,7 @@ final class ForwardHandler: ChannelInboundHandler {
         head.headers.add(name: "content-length", value: String(body.readableBytes))
         upstreamQueue.append((head, body, keepAlive))
         body = ByteBuffer()
+        if upstream?.isActive == false { upstream = nil }  // the predictor closed it while idle
         if upstream != nil {
             sendNextUpstream()
         } else if upstreamQueue.count == 1 {
@@ -255,7 +256,8 @@ final class ForwardHandler: ChannelInboundHandler {
         upstream.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
     }
 
-    /// The answer to the first queued request (or 502 for all of them when the predictor's connection failed).
+    /// The answer to the first queued request (or 502 for all of them when the predictor's connection failed; after
+    /// the predictor closed the connection, the next ones go over a new one).
     private func upstreamAnswered(_ answer: Answer, context: ChannelHandlerContext) {
         guard !upstreamQueue.isEmpty else { return }
         let done = upstreamQueue.removeFirst()
@@ -263,6 +265,9 @@ final class ForwardHandler: ChannelInboundHandler {
         write(answer, keepAlive: done.keepAlive, context: context)
         if upstream == nil {  // connecting failed: the rest fail too
             while !upstreamQueue.isEmpty { upstreamAnswered(answer, context: context) }
+        } else if upstream?.isActive == false {  // the predictor closed it: the rest go over a new connection
+            upstream = nil
+            if !upstreamQueue.isEmpty, let upstreamAddress { connectUpstream(to: upstreamAddress, context: context) }
         } else {
             sendNextUpstream()
         }
