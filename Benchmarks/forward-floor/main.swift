@@ -1,5 +1,5 @@
 // forward-floor: the cheapest transformer this design allows, as a measuring stick for scripts/bench (system (e)).
-// Not a product and not a KServe server: it answers every POST by sending its body, byte for byte, to
+// Not part of the runtime and not a KServe server: it answers every POST by sending its body, byte for byte, to
 // http://PREDICTOR_HOST with the same path through PredictorClient's libcurl HTTPClient, and answering with the
 // predictor's body. No routing, no JSON, no call chain, no metrics, no logs. SwiftNIO in (one event loop per core,
 // the request's task on the connection's loop, the answer written as bytes), libcurl out (one thread per core), as
@@ -124,11 +124,16 @@ final class ForwardHandler: ChannelInboundHandler {
         var body: ByteBuffer
     }
 
+    /// How requests go to the predictor.
+    enum Outbound {
+        /// `--client libcurl`: through the libcurl client, at the predictor's base URL.
+        case libcurl(HTTPClient, baseURL: String)
+        /// `--client nio`: over a connection of this handler's own to the predictor's host and port.
+        case nio(host: String, port: Int)
+    }
+
     static let forwardedHeaders = ["content-type", "inference-header-content-length"]
-    private let client: HTTPClient
-    private let baseURL: String
-    /// `--client nio`: the predictor's host and port; nil for libcurl.
-    private let upstreamAddress: (host: String, port: Int)?
+    private let outbound: Outbound
     /// `--client nio`: this connection's connection to the predictor, once connected.
     private var upstream: (any Channel)?
     /// `--client nio`: requests waiting for the connection or for the answer before them, and whether each keeps
@@ -139,10 +144,8 @@ final class ForwardHandler: ChannelInboundHandler {
     private var body = ByteBuffer()
     private var exchanges: AsyncStream<Exchange>.Continuation?
 
-    init(client: HTTPClient, baseURL: String, upstreamAddress: (host: String, port: Int)?) {
-        self.client = client
-        self.baseURL = baseURL
-        self.upstreamAddress = upstreamAddress
+    init(outbound: Outbound) {
+        self.outbound = outbound
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -166,25 +169,25 @@ final class ForwardHandler: ChannelInboundHandler {
                     keepAlive: requestHead.isKeepAlive, context: context)
                 return
             }
-            if let upstreamAddress {
-                forwardOverNIO(requestHead, keepAlive: requestHead.isKeepAlive, to: upstreamAddress, context: context)
-                return
+            switch outbound {
+            case .nio(let host, let port):
+                forwardOverNIO(requestHead, keepAlive: requestHead.isKeepAlive, to: (host, port), context: context)
+            case .libcurl(let client, let baseURL):
+                var request = HTTPClient.Request(method: "POST", url: baseURL + requestHead.uri, body: Array(body.readableBytesView))
+                for name in Self.forwardedHeaders {
+                    if let value = requestHead.headers.first(name: name) { request.headers.append((name, value)) }
+                }
+                if exchanges == nil { startForwarding(client: client, context: context) }
+                exchanges?.yield(Exchange(request: request, keepAlive: requestHead.isKeepAlive))
             }
-            var request = HTTPClient.Request(method: "POST", url: baseURL + requestHead.uri, body: Array(body.readableBytesView))
-            for name in Self.forwardedHeaders {
-                if let value = requestHead.headers.first(name: name) { request.headers.append((name, value)) }
-            }
-            if exchanges == nil { startForwarding(context: context) }
-            exchanges?.yield(Exchange(request: request, keepAlive: requestHead.isKeepAlive))
         }
     }
 
     /// Starts the connection's task, on the connection's event loop: it forwards each request in turn.
-    private func startForwarding(context: ChannelHandlerContext) {
+    private func startForwarding(client: HTTPClient, context: ChannelHandlerContext) {
         let pair = AsyncStream.makeStream(of: Exchange.self)
         let stream = pair.stream
         exchanges = pair.continuation
-        let client = self.client
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
         let executor = LoopExecutor(eventLoop: context.eventLoop)
         Task(executorPreference: executor) { await ForwardHandler.forwardAll(stream, client: client, bound: bound) }
@@ -267,7 +270,7 @@ final class ForwardHandler: ChannelInboundHandler {
             while !upstreamQueue.isEmpty { upstreamAnswered(answer, context: context) }
         } else if upstream?.isActive == false {  // the predictor closed it: the rest go over a new connection
             upstream = nil
-            if !upstreamQueue.isEmpty, let upstreamAddress { connectUpstream(to: upstreamAddress, context: context) }
+            if !upstreamQueue.isEmpty, case .nio(let host, let port) = outbound { connectUpstream(to: (host, port), context: context) }
         } else {
             sendNextUpstream()
         }
@@ -312,12 +315,15 @@ do {
 }
 
 let group = MultiThreadedEventLoopGroup(numberOfThreads: options.workers)
-let client = HTTPClient(configuration: .init(timeout: .seconds(60), maxConnectionsPerHost: 64, threads: options.workers))
-let baseURL = "http://\(options.predictorHost)"
-let upstreamAddress: (host: String, port: Int)? =
+// The libcurl client (and its threads) only when it is used.
+let outbound: ForwardHandler.Outbound =
     options.client == "nio"
-    ? (String(options.predictorHost.split(separator: ":").first ?? ""), Int(options.predictorHost.split(separator: ":").last ?? "") ?? 80)
-    : nil
+    ? .nio(
+        host: String(options.predictorHost.split(separator: ":").first ?? ""), port: Int(options.predictorHost.split(separator: ":").last ?? "") ?? 80
+    )
+    : .libcurl(
+        HTTPClient(configuration: .init(timeout: .seconds(60), maxConnectionsPerHost: 64, threads: options.workers)),
+        baseURL: "http://\(options.predictorHost)")
 let server = try await ServerBootstrap(group: group)
     .serverChannelOption(.backlog, value: 1024)
     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -325,10 +331,10 @@ let server = try await ServerBootstrap(group: group)
     .childChannelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-            try channel.pipeline.syncOperations.addHandler(ForwardHandler(client: client, baseURL: baseURL, upstreamAddress: upstreamAddress))
+            try channel.pipeline.syncOperations.addHandler(ForwardHandler(outbound: outbound))
         }
     }
     .bind(host: options.bindAddress, port: options.port)
     .get()
-print("forward-floor listening on \(options.bindAddress):\(options.port), forwarding to \(baseURL) over \(options.client)")
+print("forward-floor listening on \(options.bindAddress):\(options.port), forwarding to \(options.predictorHost) over \(options.client)")
 try await server.closeFuture.get()
