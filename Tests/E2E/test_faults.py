@@ -253,7 +253,10 @@ def test_grpc_retries_reach_a_predictor_that_comes_up_late(tmp_path):
                              "--listen-on-signal",
                              ready_log="waiting for SIGUSR1") as predictor, \
             start_transformer(f"{HOST}:{port}", "grpc-v2", model_name="ok",
-                              extra=("--predictor_request_retries", "2")) as transformer:
+                              extra=("--predictor_request_retries", "4")) as transformer:
+        # As for REST: attempts at about 0, 0.1, 0.3, 0.7 and 1.5 s. The channel's own reconnects follow the same
+        # schedule, and an attempt made while the channel is still in transient failure fails at once; with 2 retries
+        # the last attempt (0.3 s) raced the predictor's start on a loaded CI machine and lost.
         resp = delayed_predictor_request(transformer, "v2", predictor)
         assert resp.status == 200, resp
 
