@@ -55,6 +55,21 @@ import Testing
         #expect(json == (try eager.restBody().bytes))
     }
 
+    @Test func forwardedBinaryBodyAllocatesOnlyItsJSONHeader() throws {
+        // 131,072 FP64 values (1 MiB): as JSON text they would take about 2.6 MB, which the JSON part of the
+        // forwarded body must not reserve when the tensor travels as bytes after it.
+        let (bytes, jsonLength) = body(count: 131_072, padding: 0)
+        let request = try InferRequest(body: bytes, jsonLength: jsonLength, modelName: "m")
+        let forwarded = try request.restBody(binaryInputs: true)
+        #expect(forwarded.count == bytes.count + (forwarded.jsonLength! - jsonLength))
+        #expect(forwarded.allocatedJSONCapacity < 4096)
+        var response = InferResponse(answering: request, outputs: request.inputs)
+        response.useBinaryOutputs = true
+        let answer = try response.restBody()
+        #expect(answer.jsonLength != nil)
+        #expect(answer.allocatedJSONCapacity < 4096)
+    }
+
     @Test func changedTensorIsEncodedFromItsNewValues() throws {
         let (bytes, jsonLength) = body(count: 64, padding: 3)
         var request = try InferRequest(body: bytes, jsonLength: jsonLength, modelName: "m")

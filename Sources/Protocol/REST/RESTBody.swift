@@ -41,6 +41,15 @@ public struct RESTBody: Sendable, Equatable {
         set { storage = .contiguous(newValue) }
     }
 
+    /// The bytes allocated for the body's JSON (all of it for a contiguous body): what it keeps in memory
+    /// besides the tensors it shares.
+    var allocatedJSONCapacity: Int {
+        switch storage {
+        case .contiguous(let bytes): bytes.capacity
+        case .parts(let json, _): json.capacity
+        }
+    }
+
     /// The body's length in bytes.
     public var count: Int {
         switch storage {
