@@ -3,6 +3,7 @@ internal import GRPCNIOTransportHTTP2
 public import Logging
 public import NIOPosix
 public import ServiceLifecycle
+internal import Synchronization
 
 /// The gRPC v2 server (`inference.GRPCInferenceService`, spec §6) as a swift-service-lifecycle `Service`: plaintext
 /// HTTP/2 on the given event-loop group, served from a ``DataPlane``.
@@ -99,14 +100,24 @@ public struct GRPCServerService: Service {
 
     /// Binds and serves until the service group's graceful shutdown, then lets the RPCs in flight finish.
     /// Cancelling the task stops the server at once. Call at most once.
-    /// - Throws: A `RuntimeError` when the address cannot be bound or the transport fails.
+    /// - Throws: ``BindError`` when the address cannot be bound; a `RuntimeError` when the transport fails later.
     public func run() async throws {
+        let listening = ListeningFlag()
         do {
             try await withGracefulShutdownHandler {
                 try await withThrowingDiscardingTaskGroup { group in
-                    group.addTask { try await server.serve() }
+                    group.addTask {
+                        do {
+                            try await server.serve()
+                        } catch let error as RuntimeError where error.code != .serverIsStopped && !listening.value.load(ordering: .acquiring) {
+                            throw BindError(
+                                server: .grpc, host: configuration.host, port: configuration.port,
+                                errnoCode: BindError.errnoCode(underneath: error), reason: error.message)
+                        }
+                    }
                     group.addTask {
                         guard let port = try? await listeningPort else { return }
+                        listening.value.store(true, ordering: .releasing)
                         logger.info("Starting gRPC server on \(configuration.host):\(port)")
                     }
                 }
@@ -117,6 +128,11 @@ public struct GRPCServerService: Service {
             // The graceful shutdown came before the server started: there is nothing to serve.
         }
         logger.info("gRPC server stopped")
+    }
+
+    /// Set once the server listens: a failure before that is a ``BindError``.
+    private final class ListeningFlag: Sendable {
+        let value = Atomic(false)
     }
 
     /// The port the server is bound to, once ``run()`` has bound it (waits until then).

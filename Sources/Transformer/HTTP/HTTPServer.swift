@@ -29,10 +29,9 @@ struct HTTPServer: Service {
 
     func run() async throws {
         let quiescing = ServerQuiescingHelper(group: eventLoopGroup)
-        let allClosed = eventLoopGroup.next().makePromise(of: Void.self)
         let responder = self.responder
         let keepAlive = configuration.keepAliveTimeout
-        let channel = try await ServerBootstrap(group: eventLoopGroup)
+        let bootstrap = ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
@@ -53,8 +52,16 @@ struct HTTPServer: Service {
                     try pipeline.addHandler(HTTPServerHandler(responder: responder))
                 }
             }
-            .bind(host: configuration.host, port: configuration.port)
-            .get()
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        } catch {
+            throw BindError(
+                server: .http, host: configuration.host, port: configuration.port, errnoCode: BindError.errnoCode(underneath: error),
+                reason: "\(error)")
+        }
+        // Made once bound: a promise of a server that never listened would be dropped unfulfilled.
+        let allClosed = eventLoopGroup.next().makePromise(of: Void.self)
         await onListening(channel.localAddress?.port ?? configuration.port)
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {

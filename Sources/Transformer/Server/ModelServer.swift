@@ -15,8 +15,8 @@ internal import UnixSignals
 ///
 /// ```swift
 /// @main struct Main {
-///     static func main() async throws {
-///         try await ModelServer.main(models: [MyTransformer(name: ServerOptions.fromCommandLine().modelName)])
+///     static func main() async {
+///         await ModelServer.main(models: [MyTransformer(name: ServerOptions.fromCommandLine().modelName)])
 ///     }
 /// }
 /// ```
@@ -45,11 +45,30 @@ public struct ModelServer: Sendable {
         self.explainer = explainer
     }
 
-    /// Parses the process's arguments and environment, runs the server until a signal stops it, and exits with
-    /// argparse's status 2 on a flag error.
-    public static func main(models: [any Model], predictor: (any RemotePredictor)? = nil) async throws {
+    /// Parses the process's arguments and environment, then ``start(_:)``s the server until a signal stops it. Exits
+    /// with argparse's status 2 on a flag error and with status 1 when the server cannot start.
+    public static func main(models: [any Model], predictor: (any RemotePredictor)? = nil) async {
         let options = ServerOptions.fromCommandLine()
-        try await ModelServer(options: options, predictor: predictor).run(models)
+        await ModelServer(options: options, predictor: predictor).start(models)
+    }
+
+    /// Builds, loads and registers `models`, then serves until SIGTERM or SIGINT: KServe's `ModelServer.start`.
+    ///
+    /// A failure to start (a port in use, no model ready, a model that cannot be built) is logged as one line and
+    /// ends the process with status 1, as the Python server's traceback does; ``run(_:onListening:)`` throws it
+    /// instead.
+    ///
+    /// ```swift
+    /// await ModelServer(options: options).start([try MyPredictor(name: options.modelName)])
+    /// ```
+    public func start(_ models: @autoclosure () throws -> [any Model]) async {
+        let logger = Self.bootstrapLogging(options)
+        do {
+            try await run(try models())
+        } catch {
+            logger.error("The model server could not start: \(error)")
+            exit(1)
+        }
     }
 
     /// Loads and registers `models`, then serves until SIGTERM or SIGINT (or until the calling task is cancelled).

@@ -5,4 +5,4 @@ import Transformer
 var options = ServerOptions.fromCommandLine()
 if !CommandLine.arguments.contains(where: { $0.hasPrefix("--model_name") }) { options.modelName = "echo" }
 let names = options.modelName.split(separator: ",").map(String.init)
-try await ModelServer(options: options).run(names.map { EchoModel(name: $0) })
+await ModelServer(options: options).start(names.map { EchoModel(name: $0) })

@@ -10,4 +10,4 @@ struct IdentityTransformer: Model {
 // given by --predictor_host / --predictor_protocol. Used by the tests and benchmarks.
 let options = ServerOptions.fromCommandLine()
 let names = options.modelName.split(separator: ",").map(String.init)
-try await ModelServer(options: options).run(names.map { IdentityTransformer(name: $0) })
+await ModelServer(options: options).start(names.map { IdentityTransformer(name: $0) })

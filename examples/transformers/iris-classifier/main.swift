@@ -5,4 +5,4 @@ import Transformer
 //   curl -s localhost:8080/v1/models/iris:predict -d '{"instances": [[6.8, 2.8, 4.8, 1.4]]}'
 var options = ServerOptions.fromCommandLine()
 if !CommandLine.arguments.contains(where: { $0.hasPrefix("--model_name") }) { options.modelName = "iris" }
-try await ModelServer(options: options).run([try IrisClassifier(name: options.modelName)])
+await ModelServer(options: options).start([try IrisClassifier(name: options.modelName)])

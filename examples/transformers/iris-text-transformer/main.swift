@@ -6,4 +6,4 @@ import Transformer
 //   curl -s localhost:8080/v1/models/iris:predict -d '{"instances": ["6.8,2.8,4.8,1.4"]}'   → {"predictions":["versicolor"]}
 var options = ServerOptions.fromCommandLine()
 if !CommandLine.arguments.contains(where: { $0.hasPrefix("--model_name") }) { options.modelName = "iris" }
-try await ModelServer(options: options).run([IrisTextTransformer(name: options.modelName)])
+await ModelServer(options: options).start([IrisTextTransformer(name: options.modelName)])
