@@ -39,6 +39,7 @@ import Glibc
                 try await ModelServer(options: try Self.options(http: ports.http, grpc: 0)).run([EchoTestModel()])
             }
             #expect(error?.server == .http)
+            #expect(error?.exitStatus == 3)
             #expect(error?.errnoCode == EADDRINUSE)
             #expect(
                 error?.description
@@ -53,6 +54,7 @@ import Glibc
                 try await ModelServer(options: try Self.options(http: 0, grpc: grpc)).run([EchoTestModel()])
             }
             #expect(error?.server == .grpc)
+            #expect(error?.exitStatus == 1)
             #expect(error?.errnoCode == EADDRINUSE)
             #expect(error?.description == "Failed to bind to address 127.0.0.1:\(grpc): address already in use")
         }

@@ -8,8 +8,8 @@ internal import Musl
 #endif
 
 /// A server could not listen on its address: the port is taken, the address is not local, or binding it is not
-/// permitted. Its description is the line KServe's servers log before exiting with status 1 (uvicorn's for REST,
-/// gRPC's for gRPC).
+/// permitted. Its description is the line KServe's servers log before exiting with ``exitStatus`` (uvicorn's for
+/// REST, gRPC's for gRPC).
 public struct BindError: Error, Sendable, CustomStringConvertible {
     /// Which of the two servers failed.
     public enum Server: String, Sendable {
@@ -47,6 +47,15 @@ public struct BindError: Error, Sendable, CustomStringConvertible {
             next = (current as? RuntimeError)?.cause
         }
         return nil
+    }
+
+    /// The status the Python server exits with for this failure: uvicorn's `STARTUP_FAILURE` (3) for REST, 1 for
+    /// gRPC (an uncaught `RuntimeError`).
+    public var exitStatus: Int32 {
+        switch server {
+        case .http: 3
+        case .grpc: 1
+        }
     }
 
     /// The system's text for `errnoCode` in lower case (as uvicorn prints it), else ``reason``.

@@ -46,7 +46,7 @@ public struct ModelServer: Sendable {
     }
 
     /// Parses the process's arguments and environment, then ``start(_:)``s the server until a signal stops it. Exits
-    /// with argparse's status 2 on a flag error and with status 1 when the server cannot start.
+    /// with argparse's status 2 on a flag error, and as ``start(_:)`` does when the server cannot start.
     public static func main(models: [any Model], predictor: (any RemotePredictor)? = nil) async {
         let options = ServerOptions.fromCommandLine()
         await ModelServer(options: options, predictor: predictor).start(models)
@@ -55,8 +55,8 @@ public struct ModelServer: Sendable {
     /// Builds, loads and registers `models`, then serves until SIGTERM or SIGINT: KServe's `ModelServer.start`.
     ///
     /// A failure to start (a port in use, no model ready, a model that cannot be built) is logged as one line and
-    /// ends the process with status 1, as the Python server's traceback does; ``run(_:onListening:)`` throws it
-    /// instead.
+    /// ends the process with the Python server's status: 3 when the REST port cannot be bound (uvicorn's
+    /// `STARTUP_FAILURE`), else 1. ``run(_:onListening:)`` throws it instead.
     ///
     /// ```swift
     /// await ModelServer(options: options).start([try MyPredictor(name: options.modelName)])
@@ -67,7 +67,7 @@ public struct ModelServer: Sendable {
             try await run(try models())
         } catch {
             logger.error("The model server could not start: \(error)")
-            exit(1)
+            exit((error as? BindError)?.exitStatus ?? 1)
         }
     }
 
