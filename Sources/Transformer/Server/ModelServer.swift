@@ -66,7 +66,7 @@ public struct ModelServer: Sendable {
         do {
             try await run(try models())
         } catch {
-            logger.error("The model server could not start: \(error)")
+            logger.error("The model server failed: \(error)")
             exit((error as? BindError)?.exitStatus ?? 1)
         }
     }
