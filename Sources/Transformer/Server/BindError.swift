@@ -12,7 +12,7 @@ internal import Musl
 /// REST, gRPC's for gRPC).
 public struct BindError: Error, Sendable, CustomStringConvertible {
     /// Which of the two servers failed.
-    public enum Server: String, Sendable {
+    public enum Server: Sendable {
         /// The REST server (`--http_port`).
         case http
         /// The gRPC server (`--grpc_port`).
