@@ -1,3 +1,4 @@
+package import InferenceProtocol
 internal import Synchronization
 
 /// What a model step knows about the request besides its payload, and how it adds response headers.
@@ -24,6 +25,7 @@ public final class InferenceContext: Sendable {
     /// The explainer `explain` forwards to, if one is configured.
     public let explainer: (any RemotePredictor)?
     private let addedHeaders = Mutex<[(name: String, value: String)]>([])
+    private let readJSON = Mutex<[JSONSourceText]>([])
 
     /// Creates a context.
     /// - Parameters:
@@ -52,4 +54,14 @@ public final class InferenceContext: Sendable {
 
     /// The headers added so far.
     public var responseHeaders: [(name: String, value: String)] { addedHeaders.withLock { $0 } }
+
+    /// Keeps the text of a JSON document the call read (its v1 request, a predictor's v1 answer), so that arrays a
+    /// model passes on untouched are written out as that text (``JSONSourceText``).
+    package func keepJSONText(_ source: JSONSourceText?) {
+        guard let source else { return }
+        readJSON.withLock { $0.append(source) }
+    }
+
+    /// The texts kept so far, newest first (an answer's arrays are the likelier to be written next).
+    package var jsonTexts: [JSONSourceText] { readJSON.withLock { $0.reversed() } }
 }

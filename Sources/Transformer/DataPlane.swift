@@ -119,11 +119,13 @@ public final class DataPlane: Sendable {
     public func v1(_ request: V1Request, modelName: String, verb: Verb, headers: [String: String]) async throws -> V1Response {
         let model = try await servingModel(modelName)
         let context = InferenceContext(headers: headers, inbound: .restV1, predictor: predictor, explainer: explainer)
+        context.keepJSONText(request.sourceText)
         let result = try await pipeline.run(model, payload: .v1(request.payload), verb: verb, context: context)
         var response: V1Response
         switch result {
         case .v1(let body):
-            response = V1Response(body, answering: request, modelName: modelName, cloudEventSettings: cloudEventSettings)
+            response = V1Response(
+                body, answering: request, modelName: modelName, cloudEventSettings: cloudEventSettings, reusingTextOf: context.jsonTexts)
         case .inferResponse(let inferResponse):
             response = try V1Response(inferResponse, answering: request, modelName: modelName, cloudEventSettings: cloudEventSettings)
         case .inferRequest(let inferRequest):

@@ -65,3 +65,20 @@ def test_v2_request_without_id_gets_one(recorder):
                     {"id": "mine", "inputs": [{"name": "x", "shape": [1], "datatype": "INT32", "data": [1]}]})
         assert json.loads(recorder.records()[0]["body"])["id"] == "mine"
         assert resp.json()["id"] == "mine"
+
+
+def test_v1_number_arrays_travel_as_their_text(recorder):
+    """A large array of numbers that the model passes on untouched goes to the predictor, and back to the client, as
+    the text it came in (spellings the transformer's own writer never prints: trailing zeros, `1E2`, `, `)."""
+    row = "[" + ", ".join(["0.500000", "1E2", "-0.0", "3"] * 40) + "]"
+    with start_transformer(recorder.host, "v1") as transformer:
+        recorder.reset()
+        resp = post(transformer.http_port, "/v1/models/echo:predict", '{"instances": [' + row + "]}",
+                    {"Content-Type": "application/json"})
+        assert resp.status == 200, resp
+        sent = recorder.records()[0]["body"]
+        assert row in sent, sent[:300]
+        assert json.loads(sent) == {"instances": [[0.5, 100.0, -0.0, 3] * 40]}
+        # The recorder answers with Python's json.dumps, `[0.5, 100.0, -0.0, 3, ...]`: that text comes back.
+        answered = json.dumps([[0.5, 100.0, -0.0, 3] * 40])
+        assert resp.body.decode() == '{"predictions":' + answered + "}"

@@ -27,7 +27,7 @@ public struct RESTPredictor: RemotePredictor {
         var request = HTTPClient.Request(method: "POST", url: url(path), headers: headers.select(from: context.headers))
         switch payload {
         case .v1(.json(let json)):
-            request.body = .bytes(V1Response(.json(json)).body)
+            request.body = .bytes(V1Response(.json(json), reusingTextOf: context.jsonTexts).body)
             request.headers.append(("content-type", "application/json"))
         case .v1(.raw(let bytes, let contentType)):
             request.body = .bytes(bytes)
@@ -48,7 +48,9 @@ public struct RESTPredictor: RemotePredictor {
         let response = try await send(request)
         guard (200..<300).contains(response.status) else { throw Self.error(for: response, url: request.url) }
         if wireProtocol == .v1 {
-            return .json(try Self.decodeJSON(response.body, url: request.url))
+            let answer = try Self.decodeJSONKeepingText(response.body, url: request.url)
+            context.keepJSONText(answer.sourceText)
+            return .json(answer.value)
         }
         let jsonLength = response.value(forHeader: "inference-header-content-length").flatMap { Int($0) }
         // Binary outputs (and large outputs kept as text) share the response's buffer: a tensor the transformer
@@ -103,12 +105,18 @@ public struct RESTPredictor: RemotePredictor {
     }
 
     static func decodeJSON(_ body: ByteBuffer, url: String) throws(InferenceError) -> JSONValue {
+        try decodeJSONKeepingText(body, url: url).value
+    }
+
+    /// A v1 answer's JSON, and the text of its large number arrays, which stays in `body` (``JSONSourceText``).
+    static func decodeJSONKeepingText(_ body: ByteBuffer, url: String) throws(InferenceError) -> (value: JSONValue, sourceText: JSONSourceText?) {
         do throws(InferenceError) {
+            let owner = SharedByteBuffer(body)
             let request = try body.withReadableBytes { (bytes) throws(InferenceError) in
-                try V1Request(body: bytes, headers: ["content-type": "application/json"])
+                try V1Request(body: bytes, headers: ["content-type": "application/json"], sharingWith: owner)
             }
             guard case .json(let value) = request.payload else { throw .invalidInput("not JSON") }
-            return value
+            return (value, request.sourceText)
         } catch {
             throw InferenceError(code: .badGateway, message: "Predictor \(url) answered with invalid JSON: \(error.message)")
         }

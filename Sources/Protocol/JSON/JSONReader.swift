@@ -416,6 +416,13 @@ struct JSONReader {
     /// - Parameter index: Where the number starts; at least ``shortDecimalReach`` bytes must follow it.
     @inline(__always)
     func scanShortDecimal(at index: inout Int) -> Double? {
+        var isInteger = false
+        return scanShortDecimal(at: &index, isInteger: &isInteger)
+    }
+
+    /// ``scanShortDecimal(at:)`` that also tells whether the number had no fraction (an integer below 10^7).
+    @inline(__always)
+    func scanShortDecimal(at index: inout Int, isInteger: inout Bool) -> Double? {
         var cursor = index
         let negative = base[cursor] == UInt8(ascii: "-")
         cursor &+= negative ? 1 : 0
@@ -438,6 +445,7 @@ struct JSONReader {
                 let next = base[cursor]
                 guard next &- UInt8(ascii: "0") > 9, next | 0x20 != UInt8(ascii: "e") else { return nil }
                 index = cursor
+                isInteger = true
                 return Double(bitPattern: Double(mantissa).bitPattern | sign)
             }
         }
@@ -580,30 +588,77 @@ struct JSONReader {
 
     /// Reads any value into a ``JSONValue``.
     mutating func readValue(depth: Int = 0) throws(InferenceError) -> JSONValue {
+        var recorder: JSONSourceText.Recorder? = nil
+        return try readValue(depth: depth, recording: &recorder).value
+    }
+
+    /// Reads any value into a ``JSONValue``, and with a `recorder`, records the text of each array of numbers of at
+    /// least ``JSONSourceText/minimumLength`` bytes (``JSONSourceText``).
+    /// - Returns: The value, and whether it is a finite number or a non-empty array of such values (an array that
+    ///   may be recorded).
+    mutating func readValue(
+        depth: Int, recording recorder: inout JSONSourceText.Recorder?
+    ) throws(InferenceError)
+        -> (value: JSONValue, isNumeric: Bool)
+    {
         guard depth < JSONReader.maximumDepth else { throw error("JSON nested too deeply") }
         switch peek() {
         case UInt8(ascii: "{"):
             var object = JSONObject()
-            try readObject { (reader, key) throws(InferenceError) in object[key] = try reader.readValue(depth: depth + 1) }
-            return .object(object)
+            try readObject { (reader, key) throws(InferenceError) in
+                object[key] = try reader.readValue(depth: depth + 1, recording: &recorder).value
+            }
+            return (.object(object), false)
         case UInt8(ascii: "["):
+            let start = position
             var elements: [JSONValue] = []
-            try readArray { (reader) throws(InferenceError) in elements.append(try reader.readValue(depth: depth + 1)) }
-            return .array(elements)
-        case UInt8(ascii: "\""): return .string(try readString())
-        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool(try readBool())
+            var numeric = true
+            position += 1
+            if !consumeIf(UInt8(ascii: "]")) {
+                repeat {
+                    skipWhitespace()
+                    // The elements of a float tensor, read in this loop rather than one call each.
+                    var index = position
+                    var isInteger = false
+                    if end &- position >= JSONReader.shortDecimalReach, let number = scanShortDecimal(at: &index, isInteger: &isInteger) {
+                        position = index
+                        elements.append(isInteger ? .int(Int(number)) : .double(number))
+                    } else {
+                        let element = try readValue(depth: depth + 1, recording: &recorder)
+                        elements.append(element.value)
+                        numeric = numeric && element.isNumeric
+                    }
+                } while try nextElement(closing: UInt8(ascii: "]"))
+            }
+            numeric = numeric && !elements.isEmpty
+            if numeric, position - start >= JSONSourceText.minimumLength {
+                recorder?.record(elements, text: start..<position)
+            }
+            return (.array(elements), numeric)
+        case UInt8(ascii: "\""): return (.string(try readString()), false)
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return (.bool(try readBool()), false)
         case UInt8(ascii: "n"):
             try expectLiteral("null")
-            return .null
+            return (.null, false)
         default:
+            if end &- position >= JSONReader.shortDecimalReach {
+                // The common element of a float tensor, without the general scanner.
+                var index = position
+                var isInteger = false
+                if let value = scanShortDecimal(at: &index, isInteger: &isInteger) {
+                    position = index
+                    return (isInteger ? .int(Int(value)) : .double(value), true)
+                }
+            }
             let number = try readNumber()
             if number.isIntegerLiteral && !number.mantissaOverflow {
                 if number.negative, number.mantissa <= UInt64(Int.max) + 1 {
-                    return .int(number.mantissa == UInt64(Int.max) + 1 ? Int.min : -Int(number.mantissa))
+                    return (.int(number.mantissa == UInt64(Int.max) + 1 ? Int.min : -Int(number.mantissa)), true)
                 }
-                if !number.negative, number.mantissa <= UInt64(Int.max) { return .int(Int(number.mantissa)) }
+                if !number.negative, number.mantissa <= UInt64(Int.max) { return (.int(Int(number.mantissa)), true) }
             }
-            return .double(doubleValue(of: number))
+            let value = doubleValue(of: number)
+            return (.double(value), value.isFinite)
         }
     }
 }

@@ -22,6 +22,9 @@ struct JSONWriter: TextOutputStream {
 
     private(set) var bytes: [UInt8]
     let style: Style
+    /// Where arrays that were read from JSON and not changed since may be found as text, to copy instead of
+    /// printing their numbers again (``JSONSourceText``).
+    var sources: [JSONSourceText] = []
 
     init(reservingCapacity capacity: Int = 256, style: Style = .compact) {
         bytes = []
@@ -232,6 +235,9 @@ struct JSONWriter: TextOutputStream {
         case .double(let number): writeDouble(number)
         case .string(let text): writeString(text)
         case .array(let elements):
+            for source in sources {
+                if let text = source.text(of: elements) { return bytes.append(contentsOf: text) }
+            }
             append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
                 if index > 0 { comma() }

@@ -41,6 +41,10 @@ public struct V1Request: Sendable, Equatable {
     /// response. Independent of ``cloudEvent``: a structured event posted as `application/json` is unwrapped
     /// but answered plainly.
     public var responseMode: CloudEvent.Mode?
+    /// The text of the payload's large arrays of numbers, so that the untouched ones are written out again as the
+    /// text they came in (``JSONSourceText``); `nil` when the payload has none. Not part of the request's value:
+    /// two requests with the same payload are equal whatever text they were read from.
+    package var sourceText: JSONSourceText?
 
     /// Creates a request from its parts.
     /// - Parameters:
@@ -70,7 +74,18 @@ public struct V1Request: Sendable, Equatable {
     ///   `Cloud Event Exceptions: <detail>` for an unsupported `ce-specversion`,
     ///   `Failed to decode or parse binary json cloudevent: <detail>` for declared-JSON event data that is not.
     public init(body: UnsafeRawBufferPointer, headers: [String: String]) throws(InferenceError) {
-        self = try V1Request.decode(body, owned: nil, headers: headers)
+        self = try V1Request.decode(body, owned: nil, headers: headers, owner: nil)
+    }
+
+    /// Decodes a v1 request body as the public initializer does, keeping the text of its large number arrays
+    /// (``sourceText``) in `body` itself instead of a copy: `owner` must keep that memory alive and unchanged.
+    /// - Parameters:
+    ///   - body: The request body.
+    ///   - headers: The request headers, names in lower case.
+    ///   - owner: What keeps `body` alive.
+    /// - Throws: As the public initializer.
+    package init(body: UnsafeRawBufferPointer, headers: [String: String], sharingWith owner: any AnyObject & Sendable) throws(InferenceError) {
+        self = try V1Request.decode(body, owned: nil, headers: headers, owner: owner)
     }
 
     /// Decodes a v1 request body held in an array, as the `UnsafeRawBufferPointer` initializer does.
@@ -80,7 +95,7 @@ public struct V1Request: Sendable, Equatable {
     /// - Throws: As the `UnsafeRawBufferPointer` initializer.
     public init(body: [UInt8], headers: [String: String]) throws(InferenceError) {
         self = try withBytes(of: body) { (bytes) throws(InferenceError) in
-            try V1Request.decode(bytes, owned: body, headers: headers)
+            try V1Request.decode(bytes, owned: body, headers: headers, owner: nil)
         }
     }
 
@@ -92,16 +107,19 @@ public struct V1Request: Sendable, Equatable {
 
     /// The decoder; `owned` is `bytes` as an array when the caller has one, so raw payloads need no copy.
     private static func decode(
-        _ bytes: UnsafeRawBufferPointer, owned: [UInt8]?, headers: [String: String]
+        _ bytes: UnsafeRawBufferPointer, owned: [UInt8]?, headers: [String: String], owner: (any AnyObject & Sendable)?
     ) throws(InferenceError)
         -> V1Request
     {
         if CloudEvent.hasBinaryModeHeaders(headers) {
             let event = try CloudEvent(binaryModeHeaders: headers)
             let payload: V1Payload
+            var sourceText: JSONSourceText?
             do throws(InferenceError) {
                 if let failure = pythonUTF8DecodingError(bytes) { throw .invalidInput(failure) }
-                payload = .json(try parseJSON(bytes))
+                let value: JSONValue
+                (value, sourceText) = try parseJSON(bytes, keepingTextSharedWith: owner)
+                payload = .json(value)
             } catch {
                 let declaredType = event.attributes["content-type"]?.stringValue
                 if let declaredType, declaredJSONTypes.contains(declaredType) {
@@ -110,7 +128,9 @@ public struct V1Request: Sendable, Equatable {
                 let contentType = event.attributes["datacontenttype"]?.stringValue ?? declaredType
                 payload = .raw(bytes: owned ?? Array(bytes), contentType: contentType)
             }
-            return V1Request(payload: payload, cloudEvent: event, responseMode: .binary)
+            var request = V1Request(payload: payload, cloudEvent: event, responseMode: .binary)
+            request.sourceText = sourceText
+            return request
         }
 
         let contentType = headers["content-type"]
@@ -118,18 +138,23 @@ public struct V1Request: Sendable, Equatable {
             return V1Request(payload: .raw(bytes: owned ?? Array(bytes), contentType: contentType))
         }
         let value: JSONValue
+        let sourceText: JSONSourceText?
         do throws(InferenceError) {
-            value = try parseJSON(bytes)
+            (value, sourceText) = try parseJSON(bytes, keepingTextSharedWith: owner)
         } catch {
             throw .invalidInput("Unrecognized request format: \(error.message)")
         }
         let responseMode: CloudEvent.Mode? = contentType == "application/cloudevents+json" ? .structured : nil
+        var request: V1Request
         if case .object(var object) = value, CloudEvent.structuredModeKeys.allSatisfy({ object[$0] != nil }),
             let data = object.removeValue(forKey: "data")
         {
-            return V1Request(payload: .json(data), cloudEvent: CloudEvent(attributes: object), responseMode: responseMode)
+            request = V1Request(payload: .json(data), cloudEvent: CloudEvent(attributes: object), responseMode: responseMode)
+        } else {
+            request = V1Request(payload: .json(value), responseMode: responseMode)
         }
-        return V1Request(payload: .json(value), responseMode: responseMode)
+        request.sourceText = sourceText
+        return request
     }
 
     /// One complete JSON document.
@@ -138,6 +163,24 @@ public struct V1Request: Sendable, Equatable {
         let value = try reader.readValue()
         try reader.expectEnd()
         return value
+    }
+
+    /// One complete JSON document, and the text of its large number arrays (``JSONSourceText``), shared with `owner`
+    /// when one is given, else copied.
+    static func parseJSON(
+        _ bytes: UnsafeRawBufferPointer, keepingTextSharedWith owner: (any AnyObject & Sendable)?
+    ) throws(InferenceError) -> (JSONValue, JSONSourceText?) {
+        var reader = JSONReader(bytes)
+        var recorder: JSONSourceText.Recorder? = JSONSourceText.Recorder()
+        let value = try reader.readValue(depth: 0, recording: &recorder).value
+        try reader.expectEnd()
+        guard let recorder else { return (value, nil) }
+        return (value, JSONSourceText(value: value, document: bytes, recorder: recorder, sharingWith: owner))
+    }
+
+    /// Two requests are equal when their payloads, events and response modes are (``sourceText`` is a cache).
+    public static func == (lhs: V1Request, rhs: V1Request) -> Bool {
+        lhs.payload == rhs.payload && lhs.cloudEvent == rhs.cloudEvent && lhs.responseMode == rhs.responseMode
     }
 }
 

@@ -21,9 +21,19 @@ public struct V1Response: Sendable {
     /// `content-type` only when the payload has one.
     /// - Parameter result: What the model returned.
     public init(_ result: V1Payload) {
+        self.init(result, reusingTextOf: [])
+    }
+
+    /// A plain response, as `init(_:)` writes it, where each array that was read from one of `sources` and not
+    /// changed since is written as the text it was read from (``JSONSourceText``).
+    /// - Parameters:
+    ///   - result: What the model returned.
+    ///   - sources: The text of the JSON documents the call read so far (its request, its predictor's answer).
+    package init(_ result: V1Payload, reusingTextOf sources: [JSONSourceText]) {
         switch result {
         case .json(let value):
-            var writer = JSONWriter()
+            var writer = JSONWriter(reservingCapacity: sources.isEmpty ? 256 : 4096)
+            writer.sources = sources
             writer.write(value)
             self.init(body: writer.bytes, headers: [("content-type", "application/json")])
         case .raw(let bytes, let contentType):
@@ -56,7 +66,24 @@ public struct V1Response: Sendable {
     ///   - modelName: The model, for the default `source` `io.kserve.inference.<model name>`.
     ///   - cloudEventSettings: `CE_SOURCE`, `CE_TYPE` and `CE_MERGE`.
     public init(_ result: V1Payload, answering request: V1Request, modelName: String, cloudEventSettings: CloudEventSettings) {
-        self.init(result, answering: request, modelName: modelName, settings: cloudEventSettings, id: CloudEvent.newID(), time: CloudEvent.now())
+        self.init(result, answering: request, modelName: modelName, cloudEventSettings: cloudEventSettings, reusingTextOf: [])
+    }
+
+    /// The response to `request`, as the public initializer writes it, where a plain JSON response writes each array
+    /// that was read from one of `sources` and not changed since as the text it was read from (``JSONSourceText``).
+    /// - Parameters:
+    ///   - result: What the model returned.
+    ///   - request: The decoded request.
+    ///   - modelName: The model, for the default `source`.
+    ///   - cloudEventSettings: `CE_SOURCE`, `CE_TYPE` and `CE_MERGE`.
+    ///   - sources: The text of the JSON documents the call read (its request, its predictor's answer).
+    package init(
+        _ result: V1Payload, answering request: V1Request, modelName: String, cloudEventSettings: CloudEventSettings,
+        reusingTextOf sources: [JSONSourceText]
+    ) {
+        self.init(
+            result, answering: request, modelName: modelName, settings: cloudEventSettings, id: CloudEvent.newID(), time: CloudEvent.now(),
+            sources: sources)
     }
 
     /// The response to `request` for a v2 ``InferResponse`` returned by a v1 route: plain, or wrapped in a
@@ -90,9 +117,12 @@ public struct V1Response: Sendable {
     }
 
     /// The wrapping initializer with the new event's `id` and `time` given, for tests.
-    init(_ result: V1Payload, answering request: V1Request, modelName: String, settings: CloudEventSettings, id: String, time: String) {
+    init(
+        _ result: V1Payload, answering request: V1Request, modelName: String, settings: CloudEventSettings, id: String, time: String,
+        sources: [JSONSourceText] = []
+    ) {
         guard let mode = request.responseMode else {
-            self.init(result)
+            self.init(result, reusingTextOf: sources)
             return
         }
         var event = CloudEvent(respondingTo: request.cloudEvent, mode: mode, modelName: modelName, settings: settings, id: id, time: time)

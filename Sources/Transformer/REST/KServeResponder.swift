@@ -232,7 +232,11 @@ final class KServeResponder: Sendable {
 
     private func v1(_ name: String, verb: Verb, _ request: RESTRequest) async throws -> RESTResponse {
         let headers = Self.headerMap(request.headers)
-        let v1Request = try request.body.withReadableBytes { (bytes) throws(InferenceError) in try V1Request(body: bytes, headers: headers) }
+        // The text of large number arrays stays in the request's buffer, for a model that passes them on untouched.
+        let owner = SharedByteBuffer(request.body)
+        let v1Request = try request.body.withReadableBytes { (bytes) throws(InferenceError) in
+            try V1Request(body: bytes, headers: headers, sharingWith: owner)
+        }
         let v1Response = try await dataPlane.v1(v1Request, modelName: name, verb: verb, headers: headers)
         var fields = HTTPHeaders()
         fields.add(contentsOf: Self.validHeaders(v1Response.headers))
