@@ -140,3 +140,14 @@ extension V1Request {
         try withBytes(of: bytes) { (buffer) throws(InferenceError) in try parseJSON(buffer) }
     }
 }
+
+extension V1PassThroughTests {
+    /// The public answering initializer (an echo model's path) reuses the request's own text.
+    @Test func answeringARequestReusesItsText() throws {
+        let request = try decode()
+        let answer = V1Response(
+            .json(["predictions": .array(try instances(request))]), answering: request, modelName: "m",
+            cloudEventSettings: CloudEventSettings())
+        #expect(answer.body.text == #"{"predictions":["# + Self.first + ", " + Self.second + "]}")
+    }
+}

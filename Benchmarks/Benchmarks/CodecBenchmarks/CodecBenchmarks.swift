@@ -1,4 +1,4 @@
-// Micro-benchmarks of the REST v2 codecs (module InferenceProtocol): what the server does with a request body
+// Micro-benchmarks of the REST v1 and v2 codecs (module InferenceProtocol): what the server does with a request body
 // before and after the model runs, minus HTTP. Run with scripts/bench-micro; Benchmarks/README.md describes each
 // case. Names are the ones scripts/bench-codec uses where the work is the same.
 
@@ -70,6 +70,30 @@ let benchmarks: @Sendable () -> Void = {
         }
     } setup: {
         try Fixture(jsonRequestBody(atLeast: 1_000_000, seed: 2))
+    }
+
+    // A ~1 MB v1 request, `{"instances": [[...]]}`: every number is read into a `JSONValue`.
+    Benchmark("v1-decode-1mb", configuration: largeCase(maxIterations: 1_000)) { benchmark, fixture in
+        try timed(benchmark) {
+            blackHole(try V1Request(body: fixture.body, headers: v1Headers))
+            return fixture.body.count
+        }
+    } setup: {
+        try V1Fixture(v1RequestBody(atLeast: 1_000_000, seed: 4))
+    }
+
+    // An echo model's v1 path: decode, answer with the instances as predictions. The untouched array is written as
+    // the text it came in (JSONSourceText), not printed anew.
+    Benchmark("v1-echo-1mb", configuration: largeCase(maxIterations: 1_000)) { benchmark, fixture in
+        try timed(benchmark) {
+            let request = try V1Request(body: fixture.body, headers: v1Headers)
+            let response = V1Response(
+                echoAnswer(to: request), answering: request, modelName: modelName, cloudEventSettings: CloudEventSettings())
+            blackHole(response)
+            return fixture.body.count
+        }
+    } setup: {
+        try V1Fixture(v1RequestBody(atLeast: 1_000_000, seed: 4))
     }
 
     // 64 MiB of FP32 after a short JSON header: decode, then read the values.

@@ -115,3 +115,36 @@ func echoOutput(of request: InferRequest) -> InferOutput {
     output.name = "output-0"
     return output
 }
+
+/// A REST v1 request `{"instances": [[...]]}` of at least `byteCount` bytes: one row of normal FP32 values printed as
+/// in ``jsonRequestBody(_:shape:)``.
+func v1RequestBody(atLeast byteCount: Int, seed: UInt64) -> [UInt8] {
+    let values = normalFloats(byteCount / 10, seed: seed)
+    var body = Array(#"{"instances": [["#.utf8)
+    for (index, value) in values.enumerated() {
+        if index > 0 { body += [UInt8(ascii: ","), UInt8(ascii: " ")] }
+        body += Array(value.description.utf8)
+        if body.count >= byteCount - 3 { break }
+    }
+    return body + Array("]]}".utf8)
+}
+
+/// A REST v1 request body, made before the measurement and checked to decode.
+final class V1Fixture {
+    /// The body.
+    let body: [UInt8]
+
+    init(_ body: [UInt8]) throws {
+        self.body = body
+        _ = try V1Request(body: body, headers: v1Headers)
+    }
+}
+
+/// The headers of a v1 request: JSON.
+let v1Headers = ["content-type": "application/json"]
+
+/// An echo model's answer to a v1 request: its `instances` as `predictions`.
+func echoAnswer(to request: V1Request) -> V1Payload {
+    guard case .json(let value) = request.payload, let instances = value["instances"] else { return request.payload }
+    return .json(["predictions": instances])
+}

@@ -60,13 +60,18 @@ public struct V1Response: Sendable {
     ///   `content-type: application/json` (a raw result's own content type when it has one);
     /// - structured mode: one `application/cloudevents+json` document with the attributes and `data`
     ///   (`data_base64` for raw bytes).
+    ///
+    /// In a plain JSON response, large arrays of numbers that the result took from the request unchanged are
+    /// written as the text they had in the request, so an echo costs no printing of numbers.
     /// - Parameters:
     ///   - result: What the model returned.
     ///   - request: The decoded request.
     ///   - modelName: The model, for the default `source` `io.kserve.inference.<model name>`.
     ///   - cloudEventSettings: `CE_SOURCE`, `CE_TYPE` and `CE_MERGE`.
     public init(_ result: V1Payload, answering request: V1Request, modelName: String, cloudEventSettings: CloudEventSettings) {
-        self.init(result, answering: request, modelName: modelName, cloudEventSettings: cloudEventSettings, reusingTextOf: [])
+        self.init(
+            result, answering: request, modelName: modelName, cloudEventSettings: cloudEventSettings,
+            reusingTextOf: request.sourceText.map { [$0] } ?? [])
     }
 
     /// The response to `request`, as the public initializer writes it, where a plain JSON response writes each array
