@@ -151,3 +151,32 @@ extension V1PassThroughTests {
         #expect(answer.body.text == #"{"predictions":["# + Self.first + ", " + Self.second + "]}")
     }
 }
+
+extension V1PassThroughTests {
+    /// An array that a repeated key drops while the document is read stays recorded, and alive: its storage is not
+    /// handed to a later array of the same size, whose text would then be taken for the dropped one's.
+    @Test func arraysDroppedByARepeatedKeyKeepTheirStorage() throws {
+        let dropped = "[" + Array(repeating: "0.500000", count: 100).joined(separator: ",") + "]"
+        let kept = "[" + Array(repeating: "1", count: 100).joined(separator: ",") + "]"
+        let request = try decode(#"{"a":"# + dropped + #","a":0,"b":"# + kept + "}")
+        let plain = V1Response(request.payload).body.text
+        #expect(plain == #"{"a":0,"b":"# + kept + "}")
+        let answer = V1Response(request.payload, answering: request, modelName: "m", cloudEventSettings: CloudEventSettings())
+        #expect(answer.body.text == plain)
+        // Arrays made after the read, of the dropped one's size, are printed too.
+        let made: [JSONValue] = (0..<100).map { _ in .int(1) }
+        #expect(V1Response(.json(.array(made)), answering: request, modelName: "m", cloudEventSettings: CloudEventSettings()).body.text == kept)
+    }
+
+    /// The nesting limit holds for numbers read by the array loop's fast path too.
+    @Test func numbersAtTheNestingLimitAreRefused() throws {
+        func nested(_ depth: Int) -> [UInt8] {
+            Array((String(repeating: "[", count: depth) + "1" + String(repeating: " ", count: 40) + String(repeating: "]", count: depth)).utf8)
+        }
+        #expect(throws: InferenceError.self) { try V1Request(body: nested(512), headers: [:]) }
+        let accepted = try V1Request(body: nested(511), headers: [:])
+        guard case .json(var value) = accepted.payload else { throw InferenceError.invalidInput("not JSON") }
+        for _ in 0..<511 { value = try #require(value.arrayValue?.first) }
+        #expect(value == 1)
+    }
+}

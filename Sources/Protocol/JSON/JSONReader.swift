@@ -614,13 +614,17 @@ struct JSONReader {
             var elements: [JSONValue] = []
             var numeric = true
             position += 1
+            // Numbers read in the loop below are one level deeper, where the nesting limit applies too.
+            let readsNumbersHere = depth + 1 < JSONReader.maximumDepth
             if !consumeIf(UInt8(ascii: "]")) {
                 repeat {
                     skipWhitespace()
                     // The elements of a float tensor, read in this loop rather than one call each.
                     var index = position
                     var isInteger = false
-                    if end &- position >= JSONReader.shortDecimalReach, let number = scanShortDecimal(at: &index, isInteger: &isInteger) {
+                    if readsNumbersHere, end &- position >= JSONReader.shortDecimalReach,
+                        let number = scanShortDecimal(at: &index, isInteger: &isInteger)
+                    {
                         position = index
                         elements.append(isInteger ? .int(Int(number)) : .double(number))
                     } else {

@@ -175,7 +175,7 @@ public struct V1Request: Sendable, Equatable {
         let value = try reader.readValue(depth: 0, recording: &recorder).value
         try reader.expectEnd()
         guard let recorder else { return (value, nil) }
-        return (value, JSONSourceText(value: value, document: bytes, recorder: recorder, sharingWith: owner))
+        return (value, JSONSourceText(document: bytes, recorder: recorder, sharingWith: owner))
     }
 
     /// Two requests are equal when their payloads, events and response modes are (``sourceText`` is a cache).
