@@ -54,31 +54,29 @@ def assert_same(through, direct):
 # --- REST v1 ------------------------------------------------------------------------------------------------------------
 
 
-def test_v1_predict(stack, kind):
+def assert_v1_echo(stack, kind, body):
+    """The v1 answer through the transformer equals the predictor's own, and echoes the instances."""
     predictor, transformer = both(stack, kind, "v1")
-    body = {"instances": [[1, 2, 3], [4.5, -0.0, 1e300], "text é", {"k": [True, None, False]},
-                          [2**53 + 1, -(2**63), 2**63 - 1], []]}
     direct = post(predictor.http_port, "/v1/models/echo:predict", body)
     through = post(transformer.http_port, "/v1/models/echo:predict", body)
     assert_ok(direct, "predictor")
     assert_ok(through, "transformer")
     assert through.json() == direct.json()
     assert through.json() == {"predictions": body["instances"]}
+
+
+def test_v1_predict(stack, kind):
+    assert_v1_echo(stack, kind, {"instances": [[1, 2, 3], [4.5, -0.0, 1e300], "text é", {"k": [True, None, False]},
+                                               [2**53 + 1, -(2**63), 2**63 - 1], []]})
 
 
 def test_v1_large_arrays(stack, kind):
     """Number arrays large enough that the transformer passes their text on instead of printing them anew
     (JSONSourceText), beside small ones and ones it must print: the answer equals the predictor's own."""
-    predictor, transformer = both(stack, kind, "v1")
     rng = np.random.default_rng(2)
     rows = [[float(x) for x in rng.standard_normal(500)] for _ in range(3)]
-    body = {"instances": rows + [list(range(-150, 150)), [[0.25] * 100, [2**63 + 5] * 20], [1.5, "x"] * 100, [7]]}
-    direct = post(predictor.http_port, "/v1/models/echo:predict", body)
-    through = post(transformer.http_port, "/v1/models/echo:predict", body)
-    assert_ok(direct, "predictor")
-    assert_ok(through, "transformer")
-    assert through.json() == direct.json()
-    assert through.json() == {"predictions": body["instances"]}
+    assert_v1_echo(stack, kind, {"instances": rows + [list(range(-150, 150)), [[0.25] * 100, [2**63 + 5] * 20],
+                                                      [1.5, "x"] * 100, [7]]})
 
 
 # --- REST v2 JSON ------------------------------------------------------------------------------------------------------

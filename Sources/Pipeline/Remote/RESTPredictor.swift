@@ -111,7 +111,7 @@ public struct RESTPredictor: RemotePredictor {
     /// A v1 answer's JSON, and the text of its large number arrays, which stays in `body` (``JSONSourceText``).
     static func decodeJSONKeepingText(_ body: ByteBuffer, url: String) throws(InferenceError) -> (value: JSONValue, sourceText: JSONSourceText?) {
         do throws(InferenceError) {
-            let owner = SharedByteBuffer(body)
+            let owner = body.readableBytes >= JSONSourceText.minimumLength ? SharedByteBuffer(body) : nil
             let request = try body.withReadableBytes { (bytes) throws(InferenceError) in
                 try V1Request(body: bytes, headers: ["content-type": "application/json"], sharingWith: owner)
             }

@@ -82,9 +82,12 @@ public struct V1Request: Sendable, Equatable {
     /// - Parameters:
     ///   - body: The request body.
     ///   - headers: The request headers, names in lower case.
-    ///   - owner: What keeps `body` alive.
+    ///   - owner: What keeps `body` alive; `nil` copies the text (a body shorter than
+    ///     ``JSONSourceText/minimumLength`` has none to keep).
     /// - Throws: As the public initializer.
-    package init(body: UnsafeRawBufferPointer, headers: [String: String], sharingWith owner: any AnyObject & Sendable) throws(InferenceError) {
+    package init(
+        body: UnsafeRawBufferPointer, headers: [String: String], sharingWith owner: (any AnyObject & Sendable)?
+    ) throws(InferenceError) {
         self = try V1Request.decode(body, owned: nil, headers: headers, owner: owner)
     }
 
@@ -174,8 +177,7 @@ public struct V1Request: Sendable, Equatable {
         var recorder: JSONSourceText.Recorder? = JSONSourceText.Recorder()
         let value = try reader.readValue(depth: 0, recording: &recorder).value
         try reader.expectEnd()
-        guard let recorder else { return (value, nil) }
-        return (value, JSONSourceText(document: bytes, recorder: recorder, sharingWith: owner))
+        return (value, recorder.flatMap { JSONSourceText(document: bytes, recorder: $0, sharingWith: owner) })
     }
 
     /// Two requests are equal when their payloads, events and response modes are (``sourceText`` is a cache).

@@ -233,7 +233,7 @@ final class KServeResponder: Sendable {
     private func v1(_ name: String, verb: Verb, _ request: RESTRequest) async throws -> RESTResponse {
         let headers = Self.headerMap(request.headers)
         // The text of large number arrays stays in the request's buffer, for a model that passes them on untouched.
-        let owner = SharedByteBuffer(request.body)
+        let owner = request.body.readableBytes >= JSONSourceText.minimumLength ? SharedByteBuffer(request.body) : nil
         let v1Request = try request.body.withReadableBytes { (bytes) throws(InferenceError) in
             try V1Request(body: bytes, headers: headers, sharingWith: owner)
         }
