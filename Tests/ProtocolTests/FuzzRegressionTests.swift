@@ -25,6 +25,12 @@ import Testing
                 if let body = try? InferResponse(answering: request, outputs: request.inputs).restBody() {
                     #expect(throws: Never.self) { try InferResponse(body: body.bytes, jsonLength: body.jsonLength) }
                 }
+                // The same request sent on with binary inputs (what a transformer does) must decode too.
+                if let body = try? request.restBody(binaryInputs: true) {
+                    #expect(throws: Never.self) {
+                        try InferRequest(body: body.bytes, jsonLength: body.jsonLength ?? body.bytes.count, modelName: "m")
+                    }
+                }
             }
         } else {
             guard bytes.count >= 2 else { return }

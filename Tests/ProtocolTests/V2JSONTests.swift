@@ -147,10 +147,10 @@ import Testing
     }
 
     @Test func parametersKeepTypesAndOrder() throws {
-        let request = try decode(#"{"inputs":[],"parameters":{"s":"x","b":true,"i":-3,"f":1.5,"big":1e400}}"#)
-        #expect(request.parameters.keys == ["s", "b", "i", "f", "big"])
+        let request = try decode(#"{"inputs":[],"parameters":{"s":"x","b":true,"i":-3,"f":1.5,"g":1e300}}"#)
+        #expect(request.parameters.keys == ["s", "b", "i", "f", "g"])
         #expect(request.parameters["s"] == "x" && request.parameters["b"] == true && request.parameters["i"] == .int64(-3))
-        #expect(request.parameters["f"] == .double(1.5))
+        #expect(request.parameters["f"] == .double(1.5) && request.parameters["g"] == .double(1e300))
     }
 
     @Test func responseSchemaJSONMatchesKServeByteForByte() throws {
@@ -182,5 +182,34 @@ import Testing
         let output = try InferOutput(name: "b", shape: [1], byteElements: [[0xff]])
         let error = expectInferenceError { _ = try InferResponse(id: "1", modelName: "m", outputs: [output]).restBody() }
         #expect(error?.message == "element 0 of BYTES output 'b' is not valid UTF-8, which JSON cannot carry; use the binary data format")
+    }
+
+    @Test func aRepeatedKeyOfATensorCountsOnceItsLastValue() throws {
+        // `data` read as FP32 and then declared FP64 (Python's `json` keeps the last key): read again as FP64.
+        let wider = try decode(#"{"inputs":[{"name":"a","shape":[2],"datatype":"FP32","data":[2.5,-0.002],"datatype":"FP64"}]}"#)
+        #expect(wider.inputs[0].datatype == .fp64)
+        #expect(try wider.inputs[0].values(as: Double.self) == [2.5, -0.002])
+        // Strings that do not read as the first datatype do as the last.
+        let strings = try decode(#"{"inputs":[{"name":"b","shape":[2],"datatype":"FP32","data":["x","y"],"datatype":"BYTES"}]}"#)
+        #expect(try strings.inputs[0].byteElements() == [Array("x".utf8), Array("y".utf8)])
+        // Numbers read as FP32 are no BYTES: the error is the final datatype's.
+        let mismatch = decodeError(#"{"inputs":[{"name":"c","shape":[2],"datatype":"FP32","data":[1.5,2],"datatype":"BYTES"}]}"#)
+        #expect(mismatch?.message.contains("expected a string") == true, "\(String(describing: mismatch))")
+        // A later `data` replaces an earlier one, `null` included.
+        let replaced = try decode(#"{"inputs":[{"name":"d","shape":[2],"datatype":"INT32","data":null,"data":[1,2]}]}"#)
+        #expect(try replaced.inputs[0].values(as: Int32.self) == [1, 2])
+        let nulled = decodeError(#"{"inputs":[{"name":"e","shape":[2],"datatype":"INT32","data":[1,2],"data":null}]}"#)
+        #expect(nulled != nil)
+        // What was accepted is sent on as it decodes again.
+        let body = try InferResponse(answering: wider, outputs: wider.inputs).restBody()
+        #expect(try InferResponse(body: body.bytes, jsonLength: body.jsonLength).outputs == wider.inputs)
+    }
+
+    @Test(arguments: ["1e400", "-1e400", "-Infinity"])
+    func anInfiniteParameterIsRefused(_ number: String) {
+        let error = decodeError(#"{"parameters":{"p":\#(number)},"inputs":[]}"#)
+        #expect(error?.message.contains("parameter 'p' must be a finite number") == true, "\(String(describing: error))")
+        let inTensor = decodeError(#"{"inputs":[{"name":"a","shape":[1],"datatype":"INT32","data":[1],"parameters":{"q":\#(number)}}]}"#)
+        #expect(inTensor?.message.contains("parameter 'q' must be a finite number") == true)
     }
 }

@@ -7,8 +7,12 @@ struct TensorHeader {
     var parameters = InferParameters()
     /// Parsed `data`, when the datatype was known by the time `data` was reached.
     var data: TensorData?
-    /// Byte offset of an unparsed `data` value that came before `datatype` or `shape`.
+    /// Byte offset of an unparsed `data` value: one that came before `datatype` or `shape`, or that did not read as
+    /// the datatype known then (a later `datatype` key may replace it).
     var deferredDataOffset: Int?
+    /// Where the parsed ``data`` starts, and the datatype it was read as: a repeated `datatype` key after it (JSON
+    /// keeps the last) means reading it again as the final one.
+    private var parsedData: (offset: Int, datatype: Datatype)?
     /// Whether `data` was present but `null`.
     var dataIsNull = false
     /// Whether `parameters.binary_data_size` was present but `null` (KServe names that case in its message).
@@ -30,22 +34,41 @@ struct TensorHeader {
                     throw reader.error("parameter '\(other)' must be a string, a number or a bool")
                 }
             case "data":
+                // A repeated key replaces what came before it, as in Python's `json`.
+                (header.data, header.dataIsNull, header.deferredDataOffset, header.parsedData) = (nil, false, nil, nil)
                 if try reader.consumeNull() {
                     header.dataIsNull = true
-                } else if let datatype = header.datatype, let shape = header.shape {
-                    let count = try? Shape.elementCount(shape, tensor: header.name ?? "")
-                    header.data = try reader.readTensorData(
-                        datatype: datatype, expectedCount: count, tensor: header.name ?? "\(index)", role: role, fp16Verb: fp16Verb)
-                } else {
-                    header.deferredDataOffset = reader.position
-                    try reader.skipValue()
+                    return
                 }
+                let offset = reader.position
+                if let datatype = header.datatype, let shape = header.shape {
+                    let count = try? Shape.elementCount(shape, tensor: header.name ?? "")
+                    do throws(InferenceError) {
+                        header.data = try reader.readTensorData(
+                            datatype: datatype, expectedCount: count, tensor: header.name ?? "\(index)", role: role, fp16Verb: fp16Verb)
+                        header.parsedData = (offset, datatype)
+                        return
+                    } catch let dataError {
+                        // Not JSON at all: that error stands. Otherwise read it again at the end, as the final
+                        // datatype (a later `datatype` key may change it), whose error, if any, is the one to report.
+                        reader.position = offset
+                        guard (try? reader.skipValue()) != nil else { throw dataError }
+                        header.deferredDataOffset = offset
+                        return
+                    }
+                }
+                header.deferredDataOffset = offset
+                try reader.skipValue()
             default: try reader.skipValue()
             }
         }
         guard header.name != nil else { throw reader.error("\(role) \(index) has no 'name'") }
         guard header.shape != nil else { throw reader.error("\(role) '\(header.name!)' has no 'shape'") }
         guard header.datatype != nil else { throw reader.error("\(role) '\(header.name!)' has no 'datatype'") }
+        if let parsed = header.parsedData, parsed.datatype != header.datatype {
+            header.data = nil
+            header.deferredDataOffset = parsed.offset
+        }
         if let offset = header.deferredDataOffset {
             let resume = reader.position
             reader.position = offset
@@ -100,7 +123,11 @@ extension OrderedMap where Value == InferParameter {
                 if number.isIntegerLiteral, !number.mantissaOverflow, number.mantissa <= UInt64(Int64.max) {
                     parameters[key] = .int64(number.negative ? -Int64(number.mantissa) : Int64(number.mantissa))
                 } else {
-                    parameters[key] = .double(reader.doubleValue(of: number))
+                    // JSON has no spelling for an infinity or NaN (orjson writes `null`, which no reader takes back):
+                    // refused, as orjson refuses `1e400` on KServe's binary route.
+                    let value = reader.doubleValue(of: number)
+                    guard value.isFinite else { throw reader.error("parameter '\(key)' must be a finite number") }
+                    parameters[key] = .double(value)
                 }
             default: throw reader.error("parameter '\(key)' must be a string, a number or a bool")
             }
