@@ -180,10 +180,10 @@ let package = Package(
     ]
 )
 
-// libFuzzer targets over the v2 decoders (scripts/fuzz). Only declared when asked for, because they must be built with
+// libFuzzer targets over the v2 and v1 codecs (scripts/fuzz). Only declared when asked for, because they must be built with
 // -sanitize=fuzzer and would not link in an ordinary build.
 if Context.environment["SWIFT_KSERVE_FUZZ"] != nil {
-    for name in ["FuzzJSON", "FuzzBinary"] {
+    for name in ["FuzzJSON", "FuzzBinary", "FuzzV1"] {
         package.targets.append(.executableTarget(name: name, dependencies: ["InferenceProtocol"], path: "Fuzz/Sources/\(name)"))
     }
 }
