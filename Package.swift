@@ -183,7 +183,9 @@ let package = Package(
 // libFuzzer targets over the v2 and v1 codecs (scripts/fuzz). Only declared when asked for, because they must be built with
 // -sanitize=fuzzer and would not link in an ordinary build.
 if Context.environment["SWIFT_KSERVE_FUZZ"] != nil {
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Sources/FuzzSupport"))
     for name in ["FuzzJSON", "FuzzBinary", "FuzzV1"] {
-        package.targets.append(.executableTarget(name: name, dependencies: ["InferenceProtocol"], path: "Fuzz/Sources/\(name)"))
+        package.targets.append(
+            .executableTarget(name: name, dependencies: ["FuzzSupport", "InferenceProtocol"], path: "Fuzz/Sources/\(name)"))
     }
 }

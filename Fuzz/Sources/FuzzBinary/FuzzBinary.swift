@@ -1,3 +1,4 @@
+import FuzzSupport
 import InferenceProtocol
 
 /// libFuzzer entry point: the binary-extension request and response decoders. The first two bytes pick the
@@ -20,17 +21,8 @@ public func fuzzBinary(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 /// SwiftPM links an executable's entry point as `<Module>_main`: hand control to libFuzzer's driver.
 @_cdecl("FuzzBinary_main")
 public func fuzzBinaryMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments, fuzzBinary)
+    runLibFuzzer(argc, argv, fuzzBinary)
 }

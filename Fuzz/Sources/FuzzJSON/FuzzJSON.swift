@@ -1,3 +1,4 @@
+import FuzzSupport
 import InferenceProtocol
 
 /// libFuzzer entry point: the v2 JSON request decoder, and for every request it accepts, the encoders and a
@@ -18,17 +19,8 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 /// SwiftPM links an executable's entry point as `<Module>_main`: hand control to libFuzzer's driver.
 @_cdecl("FuzzJSON_main")
 public func fuzzJSONMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments, fuzzJSON)
+    runLibFuzzer(argc, argv, fuzzJSON)
 }

@@ -1,3 +1,4 @@
+import FuzzSupport
 import InferenceProtocol
 
 /// libFuzzer entry point: the v1 request decoder, and the v1 response writer that copies the text of untouched
@@ -52,17 +53,8 @@ private func changingSomeArrays(_ value: JSONValue, _ counter: inout Int) -> JSO
     }
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 /// SwiftPM links an executable's entry point as `<Module>_main`: hand control to libFuzzer's driver.
 @_cdecl("FuzzV1_main")
 public func fuzzV1Main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments, fuzzV1)
+    runLibFuzzer(argc, argv, fuzzV1)
 }
