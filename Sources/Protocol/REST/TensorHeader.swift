@@ -5,14 +5,14 @@ struct TensorHeader {
     var datatype: Datatype?
     var shape: [Int]?
     var parameters = InferParameters()
-    /// Parsed `data`, when the datatype was known by the time `data` was reached.
+    /// The parsed `data`: once ``read(from:index:role:fp16Verb:)`` returns, whenever a `data` value other than `null` was given.
     var data: TensorData?
-    /// Byte offset of an unparsed `data` value: one that came before `datatype` or `shape`, or that did not read as
-    /// the datatype known then (a later `datatype` key may replace it).
-    var deferredDataOffset: Int?
-    /// Where the parsed ``data`` starts, and the datatype it was read as: a repeated `datatype` key after it (JSON
-    /// keeps the last) means reading it again as the final one.
-    private var parsedData: (offset: Int, datatype: Datatype)?
+    /// Where the last `data` value starts, unless it was `null`.
+    private var dataOffset: Int?
+    /// The datatype ``data`` was read as; `nil` while it is unread: `data` came before `datatype` or `shape`, or did
+    /// not read as the datatype known then. Unless it is the final `datatype` (JSON keeps the last of a repeated
+    /// key), `data` is read at the end.
+    private var dataReadAs: Datatype?
     /// Whether `data` was present but `null`.
     var dataIsNull = false
     /// Whether `parameters.binary_data_size` was present but `null` (KServe names that case in its message).
@@ -35,29 +35,28 @@ struct TensorHeader {
                 }
             case "data":
                 // A repeated key replaces what came before it, as in Python's `json`.
-                (header.data, header.dataIsNull, header.deferredDataOffset, header.parsedData) = (nil, false, nil, nil)
+                (header.data, header.dataIsNull, header.dataOffset, header.dataReadAs) = (nil, false, nil, nil)
                 if try reader.consumeNull() {
                     header.dataIsNull = true
                     return
                 }
                 let offset = reader.position
+                header.dataOffset = offset
                 if let datatype = header.datatype, let shape = header.shape {
                     let count = try? Shape.elementCount(shape, tensor: header.name ?? "")
                     do throws(InferenceError) {
                         header.data = try reader.readTensorData(
                             datatype: datatype, expectedCount: count, tensor: header.name ?? "\(index)", role: role, fp16Verb: fp16Verb)
-                        header.parsedData = (offset, datatype)
+                        header.dataReadAs = datatype
                         return
                     } catch let dataError {
-                        // Not JSON at all: that error stands. Otherwise read it again at the end, as the final
-                        // datatype (a later `datatype` key may change it), whose error, if any, is the one to report.
+                        // Not JSON at all: that error stands. Otherwise it is read again at the end, as the final
+                        // datatype, whose error, if any, is the one to report.
                         reader.position = offset
                         guard (try? reader.skipValue()) != nil else { throw dataError }
-                        header.deferredDataOffset = offset
                         return
                     }
                 }
-                header.deferredDataOffset = offset
                 try reader.skipValue()
             default: try reader.skipValue()
             }
@@ -65,11 +64,7 @@ struct TensorHeader {
         guard header.name != nil else { throw reader.error("\(role) \(index) has no 'name'") }
         guard header.shape != nil else { throw reader.error("\(role) '\(header.name!)' has no 'shape'") }
         guard header.datatype != nil else { throw reader.error("\(role) '\(header.name!)' has no 'datatype'") }
-        if let parsed = header.parsedData, parsed.datatype != header.datatype {
-            header.data = nil
-            header.deferredDataOffset = parsed.offset
-        }
-        if let offset = header.deferredDataOffset {
+        if let offset = header.dataOffset, header.dataReadAs != header.datatype {
             let resume = reader.position
             reader.position = offset
             let count = try? Shape.elementCount(header.shape!, tensor: header.name!)
